@@ -1,0 +1,75 @@
+#include "common/xml.h"
+
+#include <cstring>
+#include <string_view>
+
+#include <libxml/parser.h>
+#include <libxml/xmlIO.h>
+
+namespace arkivvakt {
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Allows only local *.xsd files (schema imports/includes). Everything else - http:, ftp:,
+// DTDs, external entities pointing at /etc/passwd - is refused before any byte is read.
+xmlParserInputPtr RestrictedEntityLoader(const char* url, const char* id, xmlParserCtxtPtr ctxt) {
+  if (url != nullptr) {
+    std::string_view u(url);
+    const bool has_scheme = u.find("://") != std::string_view::npos;
+    const bool is_file_scheme = u.rfind("file://", 0) == 0;
+    if ((!has_scheme || is_file_scheme) && EndsWith(u, ".xsd")) {
+      return xmlNoNetExternalEntityLoader(url, id, ctxt);
+    }
+  }
+  // Returning nullptr makes the parser report "failed to load external entity".
+  return nullptr;
+}
+
+}  // namespace
+
+XmlLibrary::XmlLibrary() {
+  xmlInitParser();
+  xmlSetExternalEntityLoader(RestrictedEntityLoader);
+}
+
+XmlLibrary::~XmlLibrary() {
+  xmlCleanupParser();
+}
+
+std::string RedactXmlMessage(const char* message) {
+  std::string out;
+  if (message == nullptr) {
+    return out;
+  }
+  std::string_view m(message);
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) {
+    m.remove_suffix(1);
+  }
+  std::size_t i = 0;
+  while (i < m.size()) {
+    if (m[i] != '\'') {
+      out.push_back(m[i++]);
+      continue;
+    }
+    const std::size_t close = m.find('\'', i + 1);
+    if (close == std::string_view::npos) {
+      out.append(m.substr(i));
+      break;
+    }
+    std::string_view quoted = m.substr(i + 1, close - i - 1);
+    // Keep element names ('{ns}local'), schema types ('xs:date') and attribute names; drop values.
+    const bool is_name = quoted.rfind('{', 0) == 0 || quoted.rfind("xs:", 0) == 0 ||
+                         quoted.rfind("xsi:", 0) == 0 || quoted.rfind("http://", 0) == 0;
+    out.push_back('\'');
+    out.append(is_name ? quoted : std::string_view("…"));
+    out.push_back('\'');
+    i = close + 1;
+  }
+  return out;
+}
+
+}  // namespace arkivvakt
