@@ -5,6 +5,8 @@ find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(Boost 1.81 REQUIRED CONFIG)
+# Howard Hinnant's date/tz (date::date-tz), built by Debian with USE_OS_TZDB=1: /usr/share/zoneinfo.
+find_package(date REQUIRED CONFIG)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
 pkg_check_modules(XMLSEC REQUIRED IMPORTED_TARGET xmlsec1-openssl)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
