@@ -1,0 +1,78 @@
+// The case-system contract (DESIGN.md §4) in memory: one CaseDocument per `case_documents` row
+// and one CaseEvent per `case_events` row. Adapters (CSV, PostgreSQL) fill these; the deadline
+// rule engine and the reconciliation checks read them.
+//
+// Identifiers only: case_officer, unit, actor and approved_by are ids in the case system, never
+// names. Timestamps are instants (UTC seconds); the adapters convert ISO 8601 with offset.
+//
+// Thread-safety: plain values. Errors: ParseDocumentStatus/ParseDirection return nullopt for a
+// value outside the contract; the adapter turns that into a configuration or input error.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace arkivvakt::checks {
+
+using Timestamp = std::chrono::sys_seconds;
+
+// `status` column. The names are the contract values ("draft", "finalised", ...).
+enum class DocumentStatus { kDraft, kFinalised, kApproved, kDispatched, kArchived, kCancelled };
+
+std::string_view DocumentStatusName(DocumentStatus status);
+std::optional<DocumentStatus> ParseDocumentStatus(std::string_view name);
+
+// `direction` column: Noark journalposttype letters I, U, N, X, S.
+enum class Direction { kIncoming, kOutgoing, kInternal, kInternalNote, kOfficersNote };
+
+std::string_view DirectionCode(Direction direction);
+std::optional<Direction> ParseDirection(std::string_view code);
+
+// One row of `case_documents`: one document version the case system holds.
+struct CaseDocument {
+  std::string document_id;  // required; stable id in the case system
+  std::string case_id;      // required; saksnummer / ärendenummer
+  std::string registry_entry_id;
+  std::string document_number;
+  std::string archive_system_id;  // the archive core's systemID, when known
+  std::optional<Direction> direction;
+  std::string document_type;  // local type: vedtak, avslag, bpa, klage, orosanmalan, ...
+  DocumentStatus status = DocumentStatus::kDraft;  // required
+  std::string case_officer;                        // id
+  std::string unit;                                // id
+  std::string restricted;                          // skjerming/sekretess basis; empty = none
+  std::optional<Timestamp> created_at;
+  std::optional<Timestamp> finalised_at;
+  std::optional<Timestamp> dispatched_at;
+  std::optional<Timestamp> archived_at;
+  Timestamp updated_at{};  // required
+  std::string approved_by;
+  std::string approved_by_role;
+  std::optional<Timestamp> approved_at;
+  std::optional<Timestamp> received_at;
+  std::optional<Timestamp> resolved_at;
+  std::optional<Timestamp> scanned_at;
+  std::optional<Timestamp> paper_shredded_at;
+  std::optional<bool> keep_paper;
+  std::string content_sha256;
+  std::optional<std::uint64_t> content_size;
+  std::string file_path;
+  std::optional<bool> is_signed;  // column `signed`
+};
+
+// One row of `case_events`: something that happened, for deadline rules.
+struct CaseEvent {
+  std::string event_id;
+  std::string case_id;
+  std::string document_id;  // may be empty
+  std::string kind;         // dotted, one of kEventKinds (checks/vocabulary.h)
+  Timestamp at{};
+  std::string actor;       // id
+  std::string actor_role;  // e.g. arkivansvarlig, leder
+  std::string details;
+};
+
+}  // namespace arkivvakt::checks

@@ -1,0 +1,360 @@
+#include "checks/rule_engine.h"
+
+#include <algorithm>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+
+namespace arkivvakt::checks {
+
+namespace {
+
+// Read-only views over the inputs, built once per evaluation.
+class Index {
+ public:
+  Index(std::span<const CaseDocument> documents, std::span<const CaseEvent> events, Instant now,
+        const std::set<std::string, std::less<>>& done_kinds) {
+    docs_.reserve(documents.size());
+    for (const auto& doc : documents) {
+      auto [it, inserted] = docs_.emplace(doc.document_id, &doc);
+      if (!inserted && doc.updated_at >= it->second->updated_at) {
+        it->second = &doc;
+      }
+    }
+    latest_.reserve(docs_.size());
+    for (const auto& doc : documents) {
+      if (docs_[doc.document_id] == &doc) {
+        latest_.push_back(&doc);
+      }
+    }
+    for (const auto& event : events) {
+      if (event.at > now) {
+        continue;
+      }
+      by_kind_[event.kind].push_back(&event);
+      if (done_kinds.count(event.kind) != 0) {
+        done_[event.kind][event.case_id].push_back(&event);
+      }
+    }
+    for (auto& [kind, by_case] : done_) {
+      for (auto& [case_id, list] : by_case) {
+        std::stable_sort(list.begin(), list.end(),
+                         [](const CaseEvent* a, const CaseEvent* b) { return a->at < b->at; });
+      }
+    }
+  }
+
+  const CaseDocument* Doc(std::string_view id) const {
+    if (id.empty()) {
+      return nullptr;
+    }
+    auto it = docs_.find(id);
+    return it == docs_.end() ? nullptr : it->second;
+  }
+
+  const std::vector<const CaseDocument*>& LatestDocs() const { return latest_; }
+
+  const std::vector<const CaseEvent*>& ByKind(std::string_view kind) const {
+    auto it = by_kind_.find(kind);
+    return it == by_kind_.end() ? empty_ : it->second;
+  }
+
+  // The first event of `kind` in `case_id` at or after `from` (and for `document_id`, if given).
+  const CaseEvent* FirstDone(std::string_view kind, std::string_view case_id,
+                             std::string_view document_id, Instant from) const {
+    auto k = done_.find(kind);
+    if (k == done_.end()) {
+      return nullptr;
+    }
+    auto c = k->second.find(case_id);
+    if (c == k->second.end()) {
+      return nullptr;
+    }
+    const auto& list = c->second;
+    auto it = std::lower_bound(list.begin(), list.end(), from,
+                               [](const CaseEvent* e, Instant t) { return e->at < t; });
+    for (; it != list.end(); ++it) {
+      if (document_id.empty() || (*it)->document_id == document_id) {
+        return *it;
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class V>
+  using Map = std::unordered_map<std::string_view, V, Hash, std::equal_to<>>;
+
+  Map<const CaseDocument*> docs_;
+  std::vector<const CaseDocument*> latest_;
+  Map<std::vector<const CaseEvent*>> by_kind_;
+  Map<Map<std::vector<const CaseEvent*>>> done_;
+  std::vector<const CaseEvent*> empty_;
+};
+
+struct Instance {
+  Instant start;
+  const CaseEvent* event = nullptr;
+  const CaseDocument* doc = nullptr;
+  std::string_view case_id;
+  std::string_view document_id;
+};
+
+FieldValue Read(const Operand& operand, const Instance& inst) {
+  if (const auto* f = std::get_if<DocField>(&operand.field)) {
+    return inst.doc != nullptr ? ReadField(*inst.doc, *f) : FieldValue{};
+  }
+  return inst.event != nullptr ? ReadField(*inst.event, std::get<EventField>(operand.field))
+                               : FieldValue{};
+}
+
+bool Holds(const Condition& c, const Instance& inst) {
+  const FieldValue v = Read(c.field, inst);
+  switch (c.op) {
+    case Condition::Op::kIn:
+    case Condition::Op::kNotIn: {
+      const bool in =
+          v.text && std::find(c.values.begin(), c.values.end(), *v.text) != c.values.end();
+      return c.op == Condition::Op::kIn ? in : !in;
+    }
+    case Condition::Op::kSet:
+      return v.set();
+    case Condition::Op::kUnset:
+      return !v.set();
+    case Condition::Op::kBefore:
+    case Condition::Op::kAfter: {
+      const FieldValue o = c.other ? Read(*c.other, inst) : FieldValue{};
+      if (!v.time || !o.time) {
+        return false;
+      }
+      return c.op == Condition::Op::kBefore ? *v.time < *o.time : *v.time > *o.time;
+    }
+  }
+  return false;
+}
+
+bool AllHold(const std::vector<Condition>& conditions, const Instance& inst) {
+  return std::all_of(conditions.begin(), conditions.end(),
+                     [&](const Condition& c) { return Holds(c, inst); });
+}
+
+class RuleEvaluator {
+ public:
+  RuleEvaluator(const RulePack& pack, const Rule& rule, const Index& index, Instant now,
+                Evaluation& out)
+      : pack_(pack), rule_(rule), index_(index), now_(now), out_(out) {}
+
+  void Run() {
+    if (rule_.trigger.event_kind) {
+      for (const CaseEvent* e : index_.ByKind(*rule_.trigger.event_kind)) {
+        Instance inst{e->at, e, index_.Doc(e->document_id), e->case_id, e->document_id};
+        Evaluate(inst);
+      }
+      return;
+    }
+    for (const CaseDocument* d : index_.LatestDocs()) {
+      const FieldValue v = ReadField(*d, *rule_.trigger.field);
+      if (!v.time || *v.time > now_) {
+        continue;
+      }
+      Instance inst{*v.time, nullptr, d, d->case_id, d->document_id};
+      Evaluate(inst);
+    }
+  }
+
+ private:
+  Instant Deadline(Instant start, Duration d, Extension extend = Extension::kNone) const {
+    return DeadlineAfter(start, d, pack_.timezone, pack_.calendar, extend);
+  }
+
+  Instant StepTime(const EscalationStep& step, const Instance& inst, Instant due) const {
+    if (step.after.from_due) {
+      return step.after.offset ? Deadline(due, *step.after.offset) : due;
+    }
+    return Deadline(inst.start, *step.after.offset);
+  }
+
+  // The earliest allowed completion: start + d for elapsed time, else the start of the local day
+  // the calendar arithmetic lands on (completing on that day is allowed).
+  Instant NotBefore(Instant start, Duration d) const {
+    if (d.elapsed()) {
+      return Deadline(start, d);
+    }
+    const Instant end_of_day = Deadline(start, d);
+    return pack_.timezone.StartOfDay(pack_.timezone.LocalDateOf(end_of_day));
+  }
+
+  std::optional<Instant> DoneAt(const Instance& inst) const {
+    std::optional<Instant> at;
+    if (rule_.done.event_kind) {
+      const std::string_view doc =
+          rule_.done.match == DoneClause::Match::kDocument ? inst.document_id : std::string_view();
+      if (rule_.done.match == DoneClause::Match::kDocument && doc.empty()) {
+        return std::nullopt;
+      }
+      if (const CaseEvent* e =
+              index_.FirstDone(*rule_.done.event_kind, inst.case_id, doc, inst.start)) {
+        at = e->at;
+      }
+    } else if (rule_.done.field && inst.doc != nullptr) {
+      at = ReadField(*inst.doc, *rule_.done.field).time;
+    }
+    if (at && *at > now_) {
+      return std::nullopt;
+    }
+    return at;
+  }
+
+  Finding NewFinding(Severity severity, const Instance& inst, std::string message) const {
+    Finding f;
+    f.check = rule_.id;
+    f.severity = severity;
+    f.subject.case_id = std::string(inst.case_id);
+    f.subject.case_document_id = std::string(inst.document_id);
+    if (inst.doc != nullptr) {
+      f.subject.archive_system_id = inst.doc->archive_system_id;
+    }
+    f.message = rule_.id + ": " + rule_.title + ": " + message;
+    f.AddFact("rule_pack", pack_.id);
+    f.AddFact("started_at", pack_.timezone.Format(inst.start));
+    if (inst.event != nullptr && !inst.event->event_id.empty()) {
+      f.AddFact("trigger_event_id", inst.event->event_id);
+    }
+    return f;
+  }
+
+  void Evaluate(const Instance& inst) {
+    if (!AllHold(rule_.trigger.where, inst)) {
+      return;
+    }
+    const std::optional<Instant> done_at = DoneAt(inst);
+
+    std::optional<Severity> severity;
+    std::vector<std::string> problems;
+    std::vector<Fact> facts;
+    auto raise = [&](Severity s) { severity = severity ? std::max(*severity, s) : s; };
+
+    for (const auto& v : rule_.violations) {
+      if (AllHold(v.when, inst)) {
+        raise(v.severity);
+        problems.push_back(v.message);
+        facts.push_back({"violation", v.message});
+      }
+    }
+    if (done_at && rule_.done.not_before) {
+      const Instant earliest = NotBefore(inst.start, *rule_.done.not_before);
+      if (*done_at < earliest) {
+        raise(rule_.done.early_severity);
+        problems.push_back("done before the earliest allowed time");
+        facts.push_back({"earliest", pack_.timezone.Format(earliest)});
+        facts.push_back({"satisfied_at", pack_.timezone.Format(*done_at)});
+      }
+    }
+
+    const bool exempt = !rule_.exempt_when.empty() && AllHold(rule_.exempt_when, inst);
+    if (rule_.due && !exempt) {
+      const Instant due = Deadline(inst.start, *rule_.due, rule_.extend);
+      if (!done_at) {
+        const EscalationStep* reached = nullptr;
+        for (const auto& step : rule_.escalation) {
+          if (now_ > StepTime(step, inst, due)) {
+            reached = &step;
+          }
+        }
+        if (reached != nullptr) {
+          raise(reached->severity);
+          problems.push_back(now_ > due ? "not done by the due time" : "due soon, not done yet");
+          facts.push_back({"due", pack_.timezone.Format(due)});
+          if (now_ > due) {
+            facts.push_back({"overdue_by", FormatIsoDuration(now_ - due)});
+          }
+          facts.push_back({"escalation", std::string(SeverityName(reached->severity)) + " " +
+                                             reached->after.Describe()});
+        }
+      } else if (*done_at > due) {
+        Severity level = rule_.escalation.front().severity;
+        for (const auto& step : rule_.escalation) {
+          if (*done_at > StepTime(step, inst, due)) {
+            level = step.severity;
+          }
+        }
+        Finding late = NewFinding(level, inst, "done late");
+        late.AddFact("due", pack_.timezone.Format(due));
+        late.AddFact("satisfied_at", pack_.timezone.Format(*done_at));
+        late.AddFact("delay", FormatIsoDuration(*done_at - due));
+        late.AddFact("responsible", rule_.responsible);
+        late.AddFact("source", rule_.source);
+        out_.resolved_late.push_back(std::move(late));
+      }
+    }
+
+    if (!severity) {
+      return;
+    }
+    std::string message;
+    for (const auto& p : problems) {
+      message += (message.empty() ? "" : "; ") + p;
+    }
+    Finding f = NewFinding(*severity, inst, std::move(message));
+    for (auto& fact : facts) {
+      f.facts.push_back(std::move(fact));
+    }
+    f.AddFact("responsible", rule_.responsible);
+    f.AddFact("source", rule_.source);
+    out_.findings.push_back(std::move(f));
+  }
+
+  const RulePack& pack_;
+  const Rule& rule_;
+  const Index& index_;
+  Instant now_;
+  Evaluation& out_;
+};
+
+std::set<std::string, std::less<>> DoneKinds(const std::vector<const RulePack*>& packs) {
+  std::set<std::string, std::less<>> kinds;
+  for (const RulePack* pack : packs) {
+    for (const auto& rule : pack->rules) {
+      if (rule.done.event_kind) {
+        kinds.insert(*rule.done.event_kind);
+      }
+    }
+  }
+  return kinds;
+}
+
+Evaluation EvaluatePacks(const std::vector<const RulePack*>& packs,
+                         std::span<const CaseDocument> documents, std::span<const CaseEvent> events,
+                         Instant now) {
+  const Index index(documents, events, now, DoneKinds(packs));
+  Evaluation out;
+  for (const RulePack* pack : packs) {
+    for (const auto& rule : pack->rules) {
+      RuleEvaluator(*pack, rule, index, now, out).Run();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Evaluation EvaluateRules(const RuleSet& rules, std::span<const CaseDocument> documents,
+                         std::span<const CaseEvent> events, Instant now) {
+  std::vector<const RulePack*> packs;
+  for (const auto& p : rules.packs) {
+    packs.push_back(p.get());
+  }
+  return EvaluatePacks(packs, documents, events, now);
+}
+
+Evaluation EvaluateRules(const RulePack& pack, std::span<const CaseDocument> documents,
+                         std::span<const CaseEvent> events, Instant now) {
+  return EvaluatePacks({&pack}, documents, events, now);
+}
+
+}  // namespace arkivvakt::checks
