@@ -1,5 +1,6 @@
 #include "common/sha256.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -113,6 +114,11 @@ Result<FileDigest> HashFile(const std::filesystem::path& path) {
     }
     if (n == 0) {
       break;
+    }
+    if (out.head.size() < FileDigest::kHeadBytes) {
+      const std::size_t take =
+          std::min(FileDigest::kHeadBytes - out.head.size(), static_cast<std::size_t>(n));
+      out.head.append(reinterpret_cast<const char*>(buffer.data()), take);
     }
     hasher.Update(std::span(buffer.data(), static_cast<std::size_t>(n)));
     out.size += static_cast<std::uint64_t>(n);

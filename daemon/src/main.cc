@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
 
   arkivvakt::daemon::CommandRunner runner;
   // Subcommands, one file each (see commands.h).
+  arkivvakt::daemon::RegisterValidateCommand(app, runner);
 
   try {
     app.parse(argc, argv);

@@ -40,6 +40,8 @@ class Sha256 {
 struct FileDigest {
   std::string sha256_hex;  // lower case
   std::uint64_t size = 0;  // bytes actually read
+  std::string head;        // the first bytes of the file (up to kHeadBytes), for format sniffing
+  static constexpr std::size_t kHeadBytes = 16;
 };
 
 // Reads the whole file sequentially and returns its digest and size.

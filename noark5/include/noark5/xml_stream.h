@@ -1,0 +1,106 @@
+// XmlStream: a hardened, streaming pull parser over one XML file (libxml2 xmlTextReader), the
+// base of every Noark 5 reader in this module.
+//
+// Safety (see common/xml.h for the process-wide policy): no network, no entity substitution,
+// no DTD loading, libxml2's default size limits (no XML_PARSE_HUGE). A document with a
+// DOCTYPE is refused before its first element, so entity bombs and external entities never
+// expand. Memory does not grow with the file.
+//
+// Optional XSD validation runs in the same pass (xmlTextReaderSetSchema); validation errors
+// are collected, not fatal, and reported with their line. A well-formedness error is fatal:
+// Next() returns kError and error() names the file and line.
+//
+// Threading: one XmlStream per thread; a compiled Schema may be shared by several streams.
+// Error messages never contain document text (libxml2 messages are passed through
+// RedactXmlMessage).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/xml.h"
+
+namespace arkivvakt::noark5 {
+
+// A compiled XML Schema (arkivstruktur.xsd and what it imports).
+class Schema {
+ public:
+  // Compiles the schema at `xsd`. Errors name the file and line of the schema problem.
+  static Result<std::shared_ptr<const Schema>> Load(const std::filesystem::path& xsd);
+
+  xmlSchema* get() const { return schema_.get(); }
+
+ private:
+  XmlSchema schema_;
+};
+
+struct XmlIssue {
+  std::uint64_t line = 0;
+  std::string message;  // redacted libxml2 message
+};
+
+class XmlStream {
+ public:
+  enum class Event { kStart, kText, kEnd, kEndOfDocument, kError };
+
+  // Opens `path`; `display_name` is used in messages (usually the path relative to the
+  // extraction). Fails with kNotFound/kIo if the file cannot be opened.
+  static Result<std::unique_ptr<XmlStream>> Open(const std::filesystem::path& path,
+                                                 std::string display_name);
+  ~XmlStream();
+  XmlStream(const XmlStream&) = delete;
+  XmlStream& operator=(const XmlStream&) = delete;
+
+  // Validates against `schema` while streaming. Call before the first Next().
+  Status AttachSchema(std::shared_ptr<const Schema> schema);
+
+  // Advances to the next start tag, text run or end tag. An empty element (<a/>) yields kStart
+  // then kEnd. Comments, processing instructions and whitespace between elements are skipped.
+  Event Next();
+
+  // Valid after kStart/kEnd: local name and namespace URI of the element.
+  std::string_view local_name() const;
+  std::string_view namespace_uri() const;
+  // Valid after kStart: value of an attribute (by local name and namespace; "" if absent).
+  std::string attribute(const char* local_name, const char* namespace_uri = nullptr) const;
+  // Valid after kText: the text (entities are not expanded; CDATA included).
+  std::string_view text() const;
+  // Line of the current node (1-based).
+  std::uint64_t line() const;
+  // Element depth of the current node (root element = 0).
+  int depth() const;
+
+  // After kError: what went wrong, with file and line.
+  const Error& error() const { return error_; }
+
+  // Schema validation problems seen so far (bounded: at most kMaxIssues kept, the rest counted).
+  const std::vector<XmlIssue>& validation_issues() const { return validation_issues_; }
+
+  std::uint64_t validation_issue_count() const { return validation_issue_count_; }
+
+  const std::string& display_name() const { return display_name_; }
+
+  static constexpr std::size_t kMaxIssues = 10000;
+
+ private:
+  XmlStream() = default;
+  static void OnStructuredError(void* self, xmlError* error);
+
+  XmlTextReader reader_;
+  std::shared_ptr<const Schema> schema_;
+  std::string display_name_;
+  Error error_{ErrorCode::kInternal, {}};
+  std::string first_fatal_;
+  std::uint64_t first_fatal_line_ = 0;
+  std::vector<XmlIssue> validation_issues_;
+  std::uint64_t validation_issue_count_ = 0;
+  bool pending_end_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace arkivvakt::noark5

@@ -1,0 +1,1416 @@
+#include "noark5/validator.h"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+
+#include "common/sha256.h"
+#include "document_files.h"
+#include "noark5/addml.h"
+#include "noark5/arkivstruktur.h"
+#include "noark5/catalogue.h"
+#include "noark5/journals.h"
+#include "noark5/schemas.h"
+#include "noark5/xml_stream.h"
+
+namespace arkivvakt::noark5 {
+
+namespace {
+
+using detail::ContentFamily;
+using detail::DocumentFile;
+
+constexpr std::size_t kMaxPendingReferences = 100000;
+constexpr std::size_t kMaxListed = 20;
+
+char LowerChar(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return LowerChar(x) == LowerChar(y);
+         });
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), LowerChar);
+  return out;
+}
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// xs:date or xs:dateTime (YYYY-MM-DD, optionally Thh:mm:ss[.fff][Z|±hh:mm]).
+bool IsXsDateOrDateTime(std::string_view s) {
+  if (s.size() < 10 || !IsDigits(s.substr(0, 4)) || s[4] != '-' || !IsDigits(s.substr(5, 2)) ||
+      s[7] != '-' || !IsDigits(s.substr(8, 2))) {
+    return false;
+  }
+  const int month = (s[5] - '0') * 10 + (s[6] - '0');
+  const int day = (s[8] - '0') * 10 + (s[9] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31) {
+    return false;
+  }
+  std::string_view rest = s.substr(10);
+  if (rest.empty() || rest == "Z") {
+    return true;
+  }
+  if (rest.front() == 'T') {
+    if (rest.size() < 9 || !IsDigits(rest.substr(1, 2)) || rest[3] != ':' ||
+        !IsDigits(rest.substr(4, 2)) || rest[6] != ':' || !IsDigits(rest.substr(7, 2))) {
+      return false;
+    }
+    rest.remove_prefix(9);
+    if (!rest.empty() && rest.front() == '.') {
+      rest.remove_prefix(1);
+      while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') {
+        rest.remove_prefix(1);
+      }
+    }
+  }
+  if (rest.empty() || rest == "Z") {
+    return true;
+  }
+  return rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && IsDigits(rest.substr(1, 2)) &&
+         rest[3] == ':' && IsDigits(rest.substr(4, 2));
+}
+
+// The date part (YYYY-MM-DD) of an xs:date/xs:dateTime, or "" if it is not one.
+std::string_view DatePart(std::string_view s) {
+  return IsXsDateOrDateTime(s) ? s.substr(0, 10) : std::string_view();
+}
+
+bool IsUtgaar(std::string_view status) {
+  return EqualsIgnoreCase(status, "Utgår") || status == "U";
+}
+
+std::string Count(std::uint64_t n) {
+  return std::to_string(n);
+}
+
+// Counts per key, printed in key order.
+using Tally = std::map<std::string, std::uint64_t>;
+
+}  // namespace
+
+namespace {
+
+// Thread-safe front of the sink: attributes findings to Arkade tests and counts them.
+class Emitter {
+ public:
+  explicit Emitter(FindingSink& sink) : sink_(sink) {}
+
+  void Emit(Finding finding, std::string_view arkade_test = {}) {
+    if (!arkade_test.empty() && arkade_test != finding.check) {
+      finding.AddFact("arkade_test", std::string(arkade_test));
+    }
+    const std::string test(arkade_test.empty() ? std::string_view(finding.check) : arkade_test);
+    {
+      std::lock_guard lock(mutex_);
+      ++per_test_[test];
+      ++by_severity_[static_cast<int>(finding.severity)];
+      sink_.Emit(finding);
+    }
+  }
+
+  std::uint64_t ForTest(const std::string& id) const {
+    std::lock_guard lock(mutex_);
+    auto it = per_test_.find(id);
+    return it == per_test_.end() ? 0 : it->second;
+  }
+
+  std::uint64_t BySeverity(int s) const {
+    std::lock_guard lock(mutex_);
+    return by_severity_[s];
+  }
+
+ private:
+  FindingSink& sink_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::uint64_t> per_test_;
+  std::uint64_t by_severity_[4] = {0, 0, 0, 0};
+};
+
+Finding MakeFinding(std::string_view check, Severity severity, std::string file, std::uint64_t line,
+                    std::string system_id, std::string message) {
+  Finding f;
+  f.check = std::string(check);
+  f.severity = severity;
+  f.subject.file = std::move(file);
+  f.subject.line = line;
+  f.subject.archive_system_id = std::move(system_id);
+  f.message = std::move(message);
+  return f;
+}
+
+struct FixityJob {
+  std::string reference;  // normalised relative path
+  std::string sjekksum;
+  std::string algoritme;
+  std::string filstoerrelse;
+  std::string format;
+  std::string system_id;
+  std::uint64_t line = 0;
+  bool under_utgaar = false;
+};
+
+struct PendingReference {
+  std::string target;
+  std::string from_system_id;
+  std::uint64_t line;
+};
+
+struct PendingChecksum {
+  AddmlFileRef ref;
+  std::future<Result<FileDigest>> digest;
+};
+
+struct DisposalAccumulator {
+  std::uint64_t documents = 0;
+  std::string kassasjonsdato;
+};
+
+class Validation final : public ArkivstrukturHandler {
+ public:
+  Validation(const ValidateOptions& options, FindingSink& sink)
+      : options_(options), emitter_(sink) {}
+
+  Result<ValidationReport> Run();
+
+  void OnEntity(const Entity& e, const EntityContext& ctx) override;
+  void OnEmptyElement(std::string_view element, std::uint64_t line, const Entity* owner) override;
+
+ private:
+  void Line(std::string_view test, std::string label, std::string value) {
+    results_[std::string(test)].push_back({std::move(label), std::move(value)});
+  }
+
+  void NotRun(std::string_view test, std::string reason) {
+    not_run_[std::string(test)] = std::move(reason);
+  }
+
+  void Emit(Finding f, std::string_view arkade_test = {}) {
+    emitter_.Emit(std::move(f), arkade_test);
+  }
+
+  std::filesystem::path SchemaPath(const AddmlDataObject* object,
+                                   std::string_view default_name) const;
+  void StartPackageChecks();
+  void FinishPackageChecks();
+  void CheckSchemasAreOfficial();
+  void ReadStructure();
+  void EmitValidationIssues(const XmlStream& stream);
+  void CheckSystemIds();
+  void CheckReferences();
+  void CheckEndringslogg();
+  void CheckJournals();
+  void CheckDocumentFolder();
+  void CheckFlags();
+  void Summarise();
+  void VerifyDocument(FixityJob& job);
+  void CountSubObjects(const Entity& e);
+
+  const ValidateOptions& options_;
+  Emitter emitter_;
+  std::filesystem::path canonical_root_;
+  std::optional<Arkivuttrekk> addml_;
+  std::map<std::string, std::vector<TestResultLine>> results_;
+  std::map<std::string, std::string> not_run_;
+
+  // Structure pass state.
+  std::string arkivstruktur_name_ = "arkivstruktur.xml";
+  bool structure_read_ = false;
+  std::vector<PendingChecksum> pending_checksums_;
+  std::unique_ptr<detail::WorkQueue<FixityJob>> hash_queue_;
+  std::vector<std::uint64_t> system_id_keys_;  // IdKey with the low 3 bits replaced by the kind
+  std::set<std::string, std::less<>> arkivdel_ids_;
+  std::set<std::string, std::less<>> klasse_ids_;
+  std::set<std::string, std::less<>> other_ids_;  // arkivskaperID: resolvable from endringslogg
+  std::vector<PendingReference> pending_arkivdel_refs_;
+  std::vector<PendingReference> pending_klasse_refs_;
+  std::uint64_t dropped_references_ = 0;
+  std::unordered_map<const Entity*, DisposalAccumulator> disposal_;
+  std::vector<std::uint64_t> referenced_keys_;
+
+  std::array<std::uint64_t, kEntityKindCount> entities_{};
+  Tally arkiv_by_level_, mapper_by_type_, mapper_by_year_, registreringer_by_type_,
+      registreringer_by_year_, saksstatus_, journalposttype_, journalstatus_, dokumentstatus_,
+      formats_, avskrivningsmaate_, klasser_by_level_;
+  std::vector<TestResultLine> arkivdel_status_, arkivdeler_per_arkiv_,
+      klassifikasjonssystem_per_arkivdel_;
+  std::uint64_t klasser_empty_ = 0, klasser_without_mapper_ = 0, klasser_with_mapper_ = 0;
+  std::uint64_t registreringer_under_klasse_ = 0;
+  std::uint64_t mapper_empty_ = 0;
+  std::vector<std::string> mapper_empty_ids_;
+  std::uint64_t registreringer_without_docs_ = 0;
+  std::uint64_t dokbeskr_without_objects_ = 0, dokbeskr_without_objects_physical_ = 0;
+  std::uint64_t journalposter_ = 0;
+  std::string min_journaldato_, max_journaldato_;
+  std::map<std::string, std::pair<std::string, std::string>>
+      registrering_dates_;  // arkivdel → (min, max)
+  std::uint64_t invalid_registrering_dates_ = 0;
+  std::array<std::uint64_t, kEntityKindCount> parter_{}, merknader_{}, kryssreferanser_{},
+      skjerminger_{}, graderinger_{}, kassasjoner_{}, utfoerte_kassasjoner_{};
+  std::uint64_t presedenser_ = 0, korrespondanseparter_ = 0, avskrivninger_ = 0,
+                dokumentflyter_ = 0, konverteringer_ = 0;
+  std::uint64_t empty_elements_ = 0;
+
+  // Filled by hashing threads.
+  std::atomic<std::uint64_t> documents_hashed_{0};
+  std::atomic<std::uint64_t> bytes_hashed_{0};
+  std::atomic<std::uint64_t> empty_files_{0};
+
+  // Endringslogg and journals.
+  std::uint64_t unresolvable_v3_document_refs_ = 0;
+};
+
+std::filesystem::path Validation::SchemaPath(const AddmlDataObject* object,
+                                             std::string_view default_name) const {
+  std::string name(default_name);
+  if (object != nullptr) {
+    for (const AddmlFileRef& s : object->schemas) {
+      if (!s.name.empty() && (s.schema_role == "main" || object->schemas.size() == 1)) {
+        name = s.name;
+        break;
+      }
+    }
+  }
+  const std::filesystem::path base = options_.schema_dir ? *options_.schema_dir : options_.dir;
+  return base / name;
+}
+
+namespace {
+
+bool AlgorithmIsSha256(std::string_view algorithm) {
+  return EqualsIgnoreCase(algorithm, "SHA-256") || EqualsIgnoreCase(algorithm, "SHA256");
+}
+
+}  // namespace
+
+void Validation::StartPackageChecks() {
+  std::set<std::string> schemas_with_checksum;
+  std::uint64_t listed = 0;
+  for (const AddmlDataObject& object : addml_->data_objects) {
+    std::vector<AddmlFileRef> refs;
+    if (object.file) {
+      refs.push_back(*object.file);
+    } else {
+      Emit(MakeFinding("N5.01", Severity::kHigh, "arkivuttrekk.xml", object.line, {},
+                       "data object '" + object.name + "' names no file"));
+    }
+    refs.insert(refs.end(), object.schemas.begin(), object.schemas.end());
+    for (const AddmlFileRef& ref : refs) {
+      if (ref.name.empty()) {
+        continue;
+      }
+      ++listed;
+      const std::filesystem::path path = options_.dir / ref.name;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(path, ec)) {
+        Emit(MakeFinding("N5.01", Severity::kHigh, ref.name, 0, {},
+                         ref.name + " is listed in arkivuttrekk.xml (line " +
+                             std::to_string(ref.line) + ") but does not exist"));
+        continue;
+      }
+      const bool is_schema = !ref.schema_role.empty() || ref.name.ends_with(".xsd");
+      if (!ref.checksum) {
+        // The shared metadatakatalog.xsd carries its checksum only at its first occurrence.
+        if (!(is_schema && schemas_with_checksum.contains(ref.name))) {
+          Emit(MakeFinding("N5.02", Severity::kHigh, "arkivuttrekk.xml", ref.line, {},
+                           "no checksum is declared for " + ref.name));
+        }
+        continue;
+      }
+      if (is_schema) {
+        if (!schemas_with_checksum.insert(ref.name).second) {
+          continue;  // checked at its first occurrence
+        }
+      }
+      if (!AlgorithmIsSha256(ref.checksum->algorithm)) {
+        Emit(MakeFinding(
+                 "N5.02", Severity::kHigh, "arkivuttrekk.xml", ref.line, {},
+                 "checksum algorithm for " + ref.name + " is " +
+                     (ref.checksum->algorithm.empty() ? std::string("missing")
+                                                      : "'" + ref.checksum->algorithm + "'") +
+                     "; SHA-256 is required")
+                 .AddFact("declared_algorithm", ref.checksum->algorithm));
+        continue;
+      }
+      if (ref.checksum->value.empty()) {
+        Emit(MakeFinding("N5.02", Severity::kHigh, "arkivuttrekk.xml", ref.line, {},
+                         "checksum value for " + ref.name + " is missing"));
+        continue;
+      }
+      // Hashed concurrently with the structure pass; collected in FinishPackageChecks().
+      pending_checksums_.push_back(
+          {ref, std::async(std::launch::async, [path] { return HashFile(path); })});
+    }
+  }
+  Line("N5.01", "Filer oppført i arkivuttrekk.xml", Count(listed));
+}
+
+void Validation::FinishPackageChecks() {
+  std::uint64_t verified = 0;
+  for (PendingChecksum& p : pending_checksums_) {
+    Result<FileDigest> digest = p.digest.get();
+    if (!digest.ok()) {
+      Emit(MakeFinding("N5.02", Severity::kHigh, p.ref.name, 0, {},
+                       p.ref.name + " could not be read (" +
+                           std::string(ErrorCodeName(digest.error().code)) + ")"));
+      continue;
+    }
+    ++verified;
+    if (!HexEqualsIgnoreCase(digest->sha256_hex, p.ref.checksum->value)) {
+      Emit(MakeFinding("N5.02", Severity::kCritical, p.ref.name, 0, {},
+                       "SHA-256 of " + p.ref.name +
+                           " differs from the checksum declared in arkivuttrekk.xml")
+               .AddFact("expected", Lower(p.ref.checksum->value))
+               .AddFact("actual", digest->sha256_hex));
+    }
+    Line("N5.02", p.ref.name, digest->sha256_hex);
+  }
+  pending_checksums_.clear();
+  Line("N5.02", "Sjekksummer kontrollert", Count(verified));
+}
+
+void Validation::CheckSchemasAreOfficial() {
+  std::set<std::string> seen;
+  const std::string declared = "Noark 5 v" + addml_->version;
+  for (const AddmlDataObject& object : addml_->data_objects) {
+    for (const AddmlFileRef& s : object.schemas) {
+      if (s.name.empty() || !seen.insert(s.name).second) {
+        continue;
+      }
+      const std::string file_name = std::filesystem::path(s.name).filename().string();
+      if (!IsStandardSchemaName(file_name)) {
+        continue;  // virksomhetsspesifikke metadata schemas have no official version
+      }
+      auto digest = LineEndingNormalisedSha256(options_.dir / s.name);
+      if (!digest.ok()) {
+        continue;  // a missing file is reported by N5.01
+      }
+      const std::optional<OfficialSchema> official = FindOfficialSchema(*digest);
+      if (!official || official->file != file_name) {
+        Emit(MakeFinding(check_id::kSchemaUnofficial, Severity::kHigh, s.name, 0, {},
+                         s.name + " is not an official " + file_name +
+                             " (compared after normalising line endings)")
+                 .AddFact("normalised_sha256", *digest),
+             "N5.03");
+      } else if (file_name != "addml.xsd" && official->standard != declared) {
+        Emit(MakeFinding(check_id::kSchemaUnofficial, Severity::kWarning, s.name, 0, {},
+                         s.name + " is the official schema of " + std::string(official->standard) +
+                             ", but arkivuttrekk.xml declares " + declared),
+             "N5.03");
+      } else {
+        Line("N5.03", s.name, "offisielt skjema (" + std::string(official->standard) + ")");
+      }
+    }
+  }
+}
+
+void Validation::EmitValidationIssues(const XmlStream& stream) {
+  for (const XmlIssue& issue : stream.validation_issues()) {
+    Emit(MakeFinding("N5.03", Severity::kHigh, stream.display_name(), issue.line, {},
+                     "schema validation: " + issue.message));
+  }
+  if (stream.validation_issue_count() > stream.validation_issues().size()) {
+    Emit(MakeFinding(
+        "N5.03", Severity::kHigh, stream.display_name(), 0, {},
+        std::to_string(stream.validation_issue_count() - stream.validation_issues().size()) +
+            " further schema validation errors were not listed"));
+  }
+  Line("N5.03", stream.display_name() + ": valideringsfeil",
+       Count(stream.validation_issue_count()));
+}
+
+void Validation::ReadStructure() {
+  const AddmlDataObject* object = addml_ ? addml_->DataObject("arkivstruktur") : nullptr;
+  if (object != nullptr && object->file && !object->file->name.empty()) {
+    arkivstruktur_name_ = object->file->name;
+  }
+  auto opened = XmlStream::Open(options_.dir / arkivstruktur_name_, arkivstruktur_name_);
+  if (!opened.ok()) {
+    Emit(MakeFinding("N5.01", Severity::kCritical, arkivstruktur_name_, 0, {},
+                     opened.error().message + "; the structure tests cannot run"));
+    return;
+  }
+  XmlStream& stream = **opened;
+  const std::filesystem::path xsd = SchemaPath(object, "arkivstruktur.xsd");
+  auto schema = Schema::Load(xsd);
+  if (schema.ok()) {
+    if (auto attached = stream.AttachSchema(*schema); !attached.ok()) {
+      Emit(MakeFinding("N5.03", Severity::kHigh, arkivstruktur_name_, 0, {},
+                       attached.error().message));
+    }
+  } else {
+    Emit(MakeFinding("N5.03", Severity::kHigh, arkivstruktur_name_, 0, {},
+                     "not validated against a schema: " + schema.error().message));
+  }
+
+  if (options_.check_document_files) {
+    hash_queue_ = std::make_unique<detail::WorkQueue<FixityJob>>(
+        options_.hash_threads, 1024, [this](FixityJob& job) { VerifyDocument(job); });
+  }
+  auto summary = ReadArkivstruktur(stream, *this);
+  if (hash_queue_) {
+    hash_queue_->Finish();
+  }
+  if (schema.ok()) {
+    EmitValidationIssues(stream);
+  }
+  if (!summary.ok()) {
+    // Fail-soft: what was read before the error has been checked; say where it stopped.
+    Emit(MakeFinding(
+        "N5.03", Severity::kCritical, arkivstruktur_name_, 0, {},
+        summary.error().message + "; reading stopped here, tests count only what came before"));
+    structure_read_ = false;
+    return;
+  }
+  structure_read_ = true;
+}
+
+void Validation::OnEmptyElement(std::string_view element, std::uint64_t line, const Entity* owner) {
+  ++empty_elements_;
+  std::string after = owner != nullptr && !owner->system_id.empty()
+                          ? " (after systemID " + owner->system_id + ")"
+                          : std::string();
+  Emit(MakeFinding("N5.63", Severity::kWarning, arkivstruktur_name_, line,
+                   owner != nullptr ? owner->system_id : std::string(),
+                   "element " + std::string(element) + " has no content" + after));
+}
+
+void Validation::CountSubObjects(const Entity& e) {
+  const auto k = static_cast<std::size_t>(e.kind);
+  parter_[k] += e.CountChild("part") + e.CountChild("sakspart");
+  merknader_[k] += e.CountChild("merknad");
+  kryssreferanser_[k] += e.CountChild("kryssreferanse");
+  skjerminger_[k] += e.CountChild("skjerming");
+  graderinger_[k] += e.CountChild("gradering");
+  kassasjoner_[k] += e.CountChild("kassasjon");
+  utfoerte_kassasjoner_[k] += e.CountChild("utfoertKassasjon");
+  presedenser_ += e.CountChild("presedens");
+  korrespondanseparter_ += e.CountChild("korrespondansepart");
+  avskrivninger_ += e.CountChild("avskrivning");
+  dokumentflyter_ += e.CountChild("dokumentflyt");
+  konverteringer_ += e.CountChild("konvertering");
+  if (e.CountChild("avskrivning") > 0) {
+    for (const Field& f : e.fields) {
+      if (f.path == "avskrivning/avskrivningsmaate") {
+        ++avskrivningsmaate_[f.value];
+      }
+    }
+  }
+}
+
+void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
+  ++entities_[static_cast<std::size_t>(e.kind)];
+  if (!e.system_id.empty()) {
+    system_id_keys_.push_back((detail::IdKey(e.system_id) & ~std::uint64_t{7}) |
+                              static_cast<std::uint64_t>(e.kind));
+  }
+  CountSubObjects(e);
+
+  const Entity* arkivdel = nullptr;
+  bool under_utgaar = false;
+  for (const Entity* a : ctx.ancestors) {
+    if (a->kind == EntityKind::kArkivdel) {
+      arkivdel = a;
+    }
+    if ((a->kind == EntityKind::kMappe && IsUtgaar(a->Get("saksstatus"))) ||
+        (a->kind == EntityKind::kRegistrering && IsUtgaar(a->Get("journalstatus")))) {
+      under_utgaar = true;
+    }
+  }
+  const std::string arkivdel_id = arkivdel != nullptr ? arkivdel->system_id : std::string();
+
+  // Screening whose end date has passed: the record may now be public (or the date is wrong).
+  if (const Field* ends = e.Find("skjerming/skjermingOpphoererDato")) {
+    const std::string_view date = DatePart(ends->value);
+    if (!date.empty() && date < options_.today) {
+      Emit(MakeFinding(check_id::kAccScreeningExpired, Severity::kWarning, arkivstruktur_name_,
+                       ends->line, e.system_id,
+                       "skjerming on this " + std::string(EntityKindName(e.kind)) + " ended " +
+                           std::string(date) + "; review whether it should be lifted or extended")
+               .AddFact("skjermingOpphoererDato", std::string(date)));
+    }
+  }
+
+  // References to arkivdeler and klasser (N5.48, N5.51): resolved now or at the end.
+  auto check_reference = [&](std::string_view path, const std::set<std::string, std::less<>>& known,
+                             std::vector<PendingReference>& pending) {
+    for (const Field& f : e.fields) {
+      if (f.path == path && !known.contains(f.value)) {
+        if (pending.size() < kMaxPendingReferences) {
+          pending.push_back({f.value, e.system_id, f.line});
+        } else {
+          ++dropped_references_;
+        }
+      }
+    }
+  };
+  if (e.kind == EntityKind::kMappe || e.kind == EntityKind::kRegistrering ||
+      e.kind == EntityKind::kDokumentbeskrivelse) {
+    check_reference("referanseArkivdel", arkivdel_ids_, pending_arkivdel_refs_);
+  }
+  if (e.kind == EntityKind::kMappe) {
+    check_reference("referanseSekundaerKlassifikasjon", klasse_ids_, pending_klasse_refs_);
+  }
+
+  switch (e.kind) {
+    case EntityKind::kArkiv:
+      ++arkiv_by_level_["nivå " + std::to_string(e.nesting + 1)];
+      arkivdeler_per_arkiv_.push_back(
+          {"Arkiv " + e.system_id, Count(e.CountChildEntities(EntityKind::kArkivdel))});
+      for (const Field& f : e.fields) {
+        if (f.path == "arkivskaper/arkivskaperID") {
+          other_ids_.insert(f.value);
+        }
+      }
+      break;
+    case EntityKind::kArkivdel:
+      arkivdel_ids_.insert(e.system_id);
+      arkivdel_status_.push_back({"Arkivdel " + e.system_id, std::string(e.Get("arkivdelstatus"))});
+      klassifikasjonssystem_per_arkivdel_.push_back(
+          {"Arkivdel " + e.system_id,
+           Count(e.CountChildEntities(EntityKind::kKlassifikasjonssystem))});
+      break;
+    case EntityKind::kKlassifikasjonssystem:
+      break;
+    case EntityKind::kKlasse: {
+      klasse_ids_.insert(e.system_id);
+      ++klasser_by_level_["nivå " + std::to_string(e.nesting + 1)];
+      const auto sub = e.CountChildEntities(EntityKind::kKlasse);
+      const auto mapper = e.CountChildEntities(EntityKind::kMappe);
+      const auto regs = e.CountChildEntities(EntityKind::kRegistrering);
+      registreringer_under_klasse_ += regs;
+      if (sub == 0 && mapper == 0 && regs == 0) {
+        ++klasser_empty_;
+      }
+      (mapper > 0 ? klasser_with_mapper_ : klasser_without_mapper_)++;
+      if (sub > 0 && mapper > 0) {
+        Emit(MakeFinding("N5.12", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                         "klasse has both underklasser and mapper"));
+      }
+      if (sub > 0 && regs > 0) {
+        Emit(MakeFinding("N5.19", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                         "klasse has both underklasser and registreringer"));
+      }
+      break;
+    }
+    case EntityKind::kMappe: {
+      ++mapper_by_type_[e.type + (e.nesting > 0
+                                      ? " (undermappe nivå " + std::to_string(e.nesting) + ")"
+                                      : "")];
+      const std::string_view created = DatePart(e.Get("opprettetDato"));
+      ++mapper_by_year_[created.empty() ? "ukjent" : std::string(created.substr(0, 4))];
+      if (e.CountChildEntities(EntityKind::kMappe) == 0 &&
+          e.CountChildEntities(EntityKind::kRegistrering) == 0) {
+        ++mapper_empty_;
+        if (mapper_empty_ids_.size() < kMaxListed) {
+          mapper_empty_ids_.push_back(e.system_id);
+        }
+      }
+      if (e.type == "saksmappe" || e.Has("saksstatus")) {
+        const std::string status(e.Get("saksstatus"));
+        ++saksstatus_[status];
+        if (!EqualsIgnoreCase(status, "Avsluttet") && !IsUtgaar(status)) {
+          Emit(MakeFinding(
+                   "N5.15", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                   "saksstatus is '" + status + "'; an extraction expects «Avsluttet» or «Utgår»")
+                   .AddFact("saksstatus", status));
+        }
+      }
+      break;
+    }
+    case EntityKind::kRegistrering: {
+      ++registreringer_by_type_[e.type];
+      const std::string_view created_raw = e.Get("opprettetDato");
+      const std::string_view created = DatePart(created_raw);
+      ++registreringer_by_year_[created.empty() ? "ukjent" : std::string(created.substr(0, 4))];
+      if (!created_raw.empty() && !IsXsDateOrDateTime(created_raw)) {
+        ++invalid_registrering_dates_;
+        Emit(MakeFinding("N5.27", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                         "opprettetDato is not a valid date"));
+      } else if (!created_raw.empty()) {
+        auto& [min, max] = registrering_dates_[arkivdel_id];
+        if (min.empty() || created_raw < min) {
+          min = created_raw;
+        }
+        if (max.empty() || created_raw > max) {
+          max = created_raw;
+        }
+      }
+      const bool has_documents = e.CountChildEntities(EntityKind::kDokumentbeskrivelse) > 0 ||
+                                 e.CountChildEntities(EntityKind::kDokumentobjekt) > 0;
+      const bool utgaar = under_utgaar || IsUtgaar(e.Get("journalstatus"));
+      if (!has_documents && !utgaar) {
+        ++registreringer_without_docs_;
+      }
+      if (e.type == "journalpost") {
+        ++journalposter_;
+        const std::string type(e.Get("journalposttype"));
+        ++journalposttype_[type.empty() ? "(tom)" : type];
+        if (type.empty()) {
+          Emit(MakeFinding("N5.17", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                           "journalpost has no journalposttype"));
+        }
+        const std::string status(e.Get("journalstatus"));
+        ++journalstatus_[status];
+        if (!EqualsIgnoreCase(status, "Arkivert") && !IsUtgaar(status)) {
+          Emit(MakeFinding(
+                   "N5.22", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                   "journalstatus is '" + status + "'; an extraction expects «Arkivert» or «Utgår»")
+                   .AddFact("journalstatus", status));
+        }
+        const std::string_view journaldato = DatePart(e.Get("journaldato"));
+        if (!journaldato.empty()) {
+          if (min_journaldato_.empty() || journaldato < min_journaldato_) {
+            min_journaldato_ = journaldato;
+          }
+          if (max_journaldato_.empty() || journaldato > max_journaldato_) {
+            max_journaldato_ = journaldato;
+          }
+        }
+      }
+      break;
+    }
+    case EntityKind::kDokumentbeskrivelse: {
+      const std::string status(e.Get("dokumentstatus"));
+      ++dokumentstatus_[status];
+      if (status != "Dokumentet er ferdigstilt" && status != "F") {
+        Emit(MakeFinding("N5.25", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                         "dokumentstatus is '" + status +
+                             "'; an extraction expects «Dokumentet er ferdigstilt»")
+                 .AddFact("dokumentstatus", status));
+      }
+      const bool utgaar =
+          under_utgaar || (ctx.parent() != nullptr && IsUtgaar(ctx.parent()->Get("journalstatus")));
+      if (e.CountChildEntities(EntityKind::kDokumentobjekt) == 0 && !utgaar) {
+        const std::string_view medium = e.Get("dokumentmedium");
+        if (medium == "Fysisk medium" || medium == "Fysisk arkiv") {
+          ++dokbeskr_without_objects_physical_;
+        } else {
+          ++dokbeskr_without_objects_;
+        }
+      }
+      // Overdue disposal, attributed to the entity that holds the kassasjon decision.
+      const EffectiveRetention& r = ctx.retention;
+      const std::string_view due = DatePart(r.kassasjonsdato);
+      if (r.present && (EqualsIgnoreCase(r.vedtak, "Kasseres") || r.vedtak == "K") &&
+          !due.empty() && due < options_.today && !e.Has("utfoertKassasjon/kassertDato")) {
+        const Entity* source = nullptr;
+        if (!r.via_referanse_arkivdel) {
+          if (r.source_kind == e.kind && r.source_system_id == e.system_id) {
+            source = &e;
+          }
+          for (const Entity* a : ctx.ancestors) {
+            if (a->kind == r.source_kind && a->system_id == r.source_system_id) {
+              source = a;
+            }
+          }
+        }
+        if (source != nullptr && source != &e) {
+          DisposalAccumulator& acc = disposal_[source];
+          ++acc.documents;
+          acc.kassasjonsdato = due;
+        } else {
+          Emit(MakeFinding(check_id::kRetDisposalOverdue, Severity::kHigh, arkivstruktur_name_,
+                           e.line, r.source_system_id.empty() ? e.system_id : r.source_system_id,
+                           "kassasjonsdato " + std::string(due) +
+                               " has passed for a document marked «Kasseres», "
+                               "and no utført kassasjon is recorded")
+                   .AddFact("kassasjonsdato", std::string(due))
+                   .AddFact("documents", "1"));
+        }
+      }
+      break;
+    }
+    case EntityKind::kDokumentobjekt: {
+      const std::string format = Lower(e.Get("format"));
+      ++formats_[format.empty() ? "(tom)" : format];
+      if (!options_.check_document_files) {
+        break;
+      }
+      const std::string_view reference = e.Get("referanseDokumentfil");
+      std::string owner_id = e.system_id;
+      if (owner_id.empty() && ctx.parent() != nullptr) {
+        owner_id = ctx.parent()->system_id;
+      }
+      auto normalised = detail::NormaliseReference(reference);
+      if (!normalised) {
+        Emit(MakeFinding(check_id::kFixMissingFile, Severity::kCritical, arkivstruktur_name_,
+                         e.line, owner_id,
+                         reference.empty()
+                             ? "dokumentobjekt has no referanseDokumentfil"
+                             : "referanseDokumentfil is not a relative path inside the extraction; "
+                               "the file was not read"),
+             "N5.32");
+        break;
+      }
+      referenced_keys_.push_back(detail::PathKey(*normalised));
+      FixityJob job;
+      job.reference = std::move(*normalised);
+      job.sjekksum = e.Get("sjekksum");
+      job.algoritme = e.Get("sjekksumAlgoritme");
+      job.filstoerrelse = e.Get("filstoerrelse");
+      job.format = e.Get("format");
+      job.system_id = std::move(owner_id);
+      job.line = e.line;
+      job.under_utgaar = under_utgaar;
+      hash_queue_->Submit(std::move(job));
+      break;
+    }
+  }
+
+  if (auto it = disposal_.find(&e); it != disposal_.end()) {
+    Emit(MakeFinding(check_id::kRetDisposalOverdue, Severity::kHigh, arkivstruktur_name_, e.line,
+                     e.system_id,
+                     "kassasjonsdato " + it->second.kassasjonsdato + " has passed for this " +
+                         std::string(EntityKindName(e.kind)) + " marked «Kasseres»; " +
+                         std::to_string(it->second.documents) +
+                         " document(s) below it have no utført kassasjon")
+             .AddFact("kassasjonsdato", it->second.kassasjonsdato)
+             .AddFact("documents", std::to_string(it->second.documents)));
+    disposal_.erase(it);
+  }
+}
+
+void Validation::VerifyDocument(FixityJob& job) {
+  DocumentFile file = detail::OpenAndHash(options_.dir, canonical_root_, job.reference);
+  auto finding = [&](std::string_view check, Severity severity, std::string message) {
+    return MakeFinding(check, severity, job.reference, 0, job.system_id, std::move(message))
+        .AddFact("arkivstruktur_line", std::to_string(job.line));
+  };
+  switch (file.state) {
+    case DocumentFile::State::kMissing:
+      Emit(finding(check_id::kFixMissingFile, Severity::kCritical,
+                   "referenced document file does not exist"),
+           "N5.32");
+      return;
+    case DocumentFile::State::kOutside:
+      Emit(
+          finding(
+              check_id::kFixMissingFile, Severity::kCritical,
+              "referenced document file resolves outside the extraction (symbolic link); not read"),
+          "N5.32");
+      return;
+    case DocumentFile::State::kUnreadable:
+      Emit(finding(check_id::kFixMissingFile, Severity::kHigh,
+                   "document file cannot be read: " + file.error),
+           "N5.32");
+      return;
+    case DocumentFile::State::kFound:
+      break;
+  }
+  ++documents_hashed_;
+  bytes_hashed_ += file.digest.size;
+  if (file.actual_path != job.reference) {
+    Emit(finding("N5.32", Severity::kWarning,
+                 "referanseDokumentfil differs in letter case from the file on disk")
+             .AddFact("actual_file", file.actual_path));
+  }
+  // Size.
+  std::uint64_t declared_size = 0;
+  const auto [ptr, ec] = std::from_chars(
+      job.filstoerrelse.data(), job.filstoerrelse.data() + job.filstoerrelse.size(), declared_size);
+  if (job.filstoerrelse.empty() || ec != std::errc() ||
+      ptr != job.filstoerrelse.data() + job.filstoerrelse.size()) {
+    Emit(finding(check_id::kFixSize, Severity::kWarning, "filstoerrelse is missing or not a number")
+             .AddFact("actual", std::to_string(file.digest.size)));
+  } else if (declared_size != file.digest.size) {
+    Emit(finding(check_id::kFixSize, Severity::kHigh, "file size differs from filstoerrelse")
+             .AddFact("expected", job.filstoerrelse)
+             .AddFact("actual", std::to_string(file.digest.size)));
+  }
+  // Algorithm and checksum.
+  bool verify_checksum = true;
+  if (job.algoritme.empty()) {
+    Emit(finding(check_id::kFixAlgorithm, Severity::kWarning,
+                 "sjekksumAlgoritme is missing; SHA-256 assumed"));
+  } else if (!AlgorithmIsSha256(job.algoritme)) {
+    verify_checksum = false;
+    Emit(finding(check_id::kFixAlgorithm, Severity::kHigh,
+                 "sjekksumAlgoritme '" + job.algoritme +
+                     "' is not SHA-256; the checksum was not verified")
+             .AddFact("declared_algorithm", job.algoritme));
+  }
+  if (verify_checksum) {
+    if (job.sjekksum.empty()) {
+      Emit(finding(check_id::kFixChecksum, Severity::kHigh, "sjekksum is missing")
+               .AddFact("actual", file.digest.sha256_hex),
+           "N5.30");
+    } else if (!HexEqualsIgnoreCase(job.sjekksum, file.digest.sha256_hex)) {
+      Emit(finding(check_id::kFixChecksum, Severity::kCritical,
+                   "SHA-256 of the document file differs from sjekksum")
+               .AddFact("expected", Lower(job.sjekksum))
+               .AddFact("actual", file.digest.sha256_hex),
+           "N5.30");
+    }
+  }
+  // Format by content.
+  const ContentFamily declared = detail::DeclaredFamily(job.format);
+  const ContentFamily actual = detail::SniffContent(file.digest.head);
+  if (declared != ContentFamily::kUnknown && file.digest.size > 0 && declared != actual) {
+    Emit(finding("N5.29", Severity::kWarning,
+                 "content of the file does not match its declared format")
+             .AddFact("declared_format", job.format)
+             .AddFact("content", std::string(detail::FamilyName(actual))));
+  }
+  if (file.digest.size == 0 && !job.under_utgaar) {
+    ++empty_files_;
+    Emit(finding("N5.64", Severity::kHigh, "document file is empty (0 bytes)"));
+  }
+}
+
+namespace {
+
+// Second, schema-less pass over arkivstruktur.xml that collects the occurrences of systemIDs
+// whose 64-bit keys collided in the first pass, to name real duplicates exactly.
+class DuplicateCollector final : public ArkivstrukturHandler {
+ public:
+  explicit DuplicateCollector(const std::vector<std::uint64_t>& candidates)
+      : candidates_(candidates) {}
+
+  void OnEntity(const Entity& e, const EntityContext&) override {
+    if (e.system_id.empty()) {
+      return;
+    }
+    const std::uint64_t key = detail::IdKey(e.system_id) >> 3;
+    if (std::binary_search(candidates_.begin(), candidates_.end(), key)) {
+      occurrences_[e.system_id].push_back({e.kind, e.line});
+    }
+  }
+
+  struct Occurrence {
+    EntityKind kind;
+    std::uint64_t line;
+  };
+
+  std::map<std::string, std::vector<Occurrence>> occurrences_;
+
+ private:
+  const std::vector<std::uint64_t>& candidates_;
+};
+
+}  // namespace
+
+void Validation::CheckSystemIds() {
+  auto by_id = [](std::uint64_t a, std::uint64_t b) { return (a >> 3) < (b >> 3); };
+  std::sort(system_id_keys_.begin(), system_id_keys_.end(), by_id);
+  std::vector<std::uint64_t> candidates;
+  for (std::size_t i = 1; i < system_id_keys_.size(); ++i) {
+    if ((system_id_keys_[i] >> 3) == (system_id_keys_[i - 1] >> 3) &&
+        (candidates.empty() || candidates.back() != (system_id_keys_[i] >> 3))) {
+      candidates.push_back(system_id_keys_[i] >> 3);
+    }
+  }
+  Line("N5.47", "Systemidentifikasjoner", Count(system_id_keys_.size()));
+  std::uint64_t duplicated = 0;
+  if (!candidates.empty()) {
+    auto opened = XmlStream::Open(options_.dir / arkivstruktur_name_, arkivstruktur_name_);
+    if (opened.ok()) {
+      DuplicateCollector collector(candidates);
+      (void)ReadArkivstruktur(**opened, collector);  // errors were reported by the first pass
+      for (const auto& [id, occurrences] : collector.occurrences_) {
+        if (occurrences.size() < 2) {
+          continue;  // a 64-bit key collision between different ids
+        }
+        ++duplicated;
+        bool only_classification = true;
+        std::string lines;
+        for (const auto& o : occurrences) {
+          only_classification =
+              only_classification &&
+              (o.kind == EntityKind::kKlasse || o.kind == EntityKind::kKlassifikasjonssystem);
+          lines += (lines.empty() ? "" : ",") + std::to_string(o.line);
+        }
+        // A klassifikasjonssystem repeated verbatim under several arkivdeler is a common export
+        // habit (documaster); other repeats break the uniqueness the standard requires.
+        Emit(MakeFinding("N5.47", only_classification ? Severity::kWarning : Severity::kHigh,
+                         arkivstruktur_name_, occurrences[1].line, id,
+                         "systemID occurs " + std::to_string(occurrences.size()) + " times (" +
+                             std::string(EntityKindName(occurrences[0].kind)) + ")")
+                 .AddFact("occurrences", std::to_string(occurrences.size()))
+                 .AddFact("lines", lines));
+      }
+    }
+  }
+  Line("N5.47", "Ikke-unike systemidentifikasjoner", Count(duplicated));
+}
+
+void Validation::CheckReferences() {
+  auto report = [&](std::vector<PendingReference>& pending,
+                    const std::set<std::string, std::less<>>& known, std::string_view test,
+                    std::string_view what) {
+    std::uint64_t bad = 0;
+    for (const PendingReference& r : pending) {
+      if (!known.contains(r.target)) {
+        ++bad;
+        Emit(MakeFinding(test, Severity::kHigh, arkivstruktur_name_, r.line, r.from_system_id,
+                         std::string(what) + " does not point at an existing " +
+                             (test == "N5.48" ? "arkivdel" : "klasse"))
+                 .AddFact("reference", r.target));
+      }
+    }
+    Line(test, "Ugyldige referanser", Count(bad));
+  };
+  report(pending_arkivdel_refs_, arkivdel_ids_, "N5.48", "referanseArkivdel");
+  report(pending_klasse_refs_, klasse_ids_, "N5.51", "referanseSekundaerKlassifikasjon");
+  if (dropped_references_ > 0) {
+    Emit(MakeFinding(
+        "N5.48", Severity::kHigh, arkivstruktur_name_, 0, {},
+        std::to_string(dropped_references_) + " further unresolved references were not examined"));
+  }
+}
+
+void Validation::CheckEndringslogg() {
+  const AddmlDataObject* object = addml_ ? addml_->DataObject("endringslogg") : nullptr;
+  const std::string name =
+      object != nullptr && object->file ? object->file->name : "endringslogg.xml";
+  auto opened = XmlStream::Open(options_.dir / name, name);
+  if (!opened.ok()) {
+    Emit(MakeFinding("N5.61", Severity::kWarning, name, 0, {},
+                     name + " cannot be read: " + opened.error().message));
+    Emit(MakeFinding(
+        "N5.62", Severity::kWarning, name, 0, {},
+        "references from the change log cannot be checked: " + name + " cannot be read"));
+    return;
+  }
+  XmlStream& stream = **opened;
+  auto schema = Schema::Load(SchemaPath(object, "endringslogg.xsd"));
+  if (schema.ok()) {
+    (void)stream.AttachSchema(*schema);
+  }
+  // v3.1/v4.0 dokumentobjekt have no systemID, so change-log entries about them cannot resolve.
+  static constexpr std::string_view kDokumentobjektFields[] = {"referanseDokumentBeskrivelse",
+                                                               "referanseDokumentfil",
+                                                               "sjekksum",
+                                                               "sjekksumAlgoritme",
+                                                               "filstoerrelse",
+                                                               "format",
+                                                               "formatDetaljer",
+                                                               "variantformat",
+                                                               "versjonsnummer"};
+  const bool old_version = addml_ && (addml_->version == "3.1" || addml_->version == "4.0");
+  std::uint64_t dangling = 0;
+  auto count = ReadEndringslogg(stream, [&](const EndringsloggEntry& entry) {
+    const std::uint64_t key = detail::IdKey(entry.referanse_arkivenhet) >> 3;
+    const bool known =
+        std::binary_search(system_id_keys_.begin(), system_id_keys_.end(), key << 3,
+                           [](std::uint64_t a, std::uint64_t b) { return (a >> 3) < (b >> 3); }) ||
+        other_ids_.contains(entry.referanse_arkivenhet);
+    if (known) {
+      return;
+    }
+    if (old_version && std::find(std::begin(kDokumentobjektFields), std::end(kDokumentobjektFields),
+                                 entry.referanse_metadata) != std::end(kDokumentobjektFields)) {
+      ++unresolvable_v3_document_refs_;
+      return;
+    }
+    ++dangling;
+    Emit(MakeFinding("N5.62", Severity::kWarning, name, entry.line, entry.referanse_arkivenhet,
+                     "change-log entry refers to a systemID that is not in " + arkivstruktur_name_)
+             .AddFact("referanseMetadata", entry.referanse_metadata));
+  });
+  if (schema.ok()) {
+    EmitValidationIssues(stream);
+  }
+  if (!count.ok()) {
+    Emit(MakeFinding("N5.61", Severity::kWarning, name, 0, {}, count.error().message));
+    return;
+  }
+  Line("N5.61", "Antall loggførte endringer", Count(*count));
+  Line("N5.62", "Referanser som ikke finnes i arkivstrukturen", Count(dangling));
+  if (unresolvable_v3_document_refs_ > 0) {
+    Line("N5.62",
+         "Referanser til dokumentobjekt (uten systemID i Noark 5 v" + addml_->version + ")",
+         Count(unresolvable_v3_document_refs_));
+  }
+}
+
+void Validation::CheckJournals() {
+  std::optional<JournalSummary> journals[2];
+  const char* names[2] = {"loependeJournal", "offentligJournal"};
+  std::string unreadable;
+  for (int i = 0; i < 2; ++i) {
+    const AddmlDataObject* object = addml_ ? addml_->DataObject(names[i]) : nullptr;
+    const std::string name =
+        object != nullptr && object->file ? object->file->name : std::string(names[i]) + ".xml";
+    auto opened = XmlStream::Open(options_.dir / name, name);
+    if (!opened.ok()) {
+      unreadable += (unreadable.empty() ? "" : ", ") + name;
+      continue;
+    }
+    auto schema = Schema::Load(SchemaPath(object, std::string(names[i]) + ".xsd"));
+    if (schema.ok()) {
+      (void)(*opened)->AttachSchema(*schema);
+    }
+    auto summary = ReadJournal(**opened);
+    if (schema.ok()) {
+      EmitValidationIssues(**opened);
+    }
+    if (!summary.ok()) {
+      unreadable += (unreadable.empty() ? "" : ", ") + name;
+      continue;
+    }
+    journals[i] = std::move(*summary);
+    if (const AddmlOccurrence* declared =
+            object != nullptr ? object->Occurrence("journalregistrering") : nullptr;
+        declared != nullptr && declared->value && *declared->value != journals[i]->registreringer) {
+      Emit(MakeFinding("N5.59", Severity::kWarning, name, 0, {},
+                       name + " holds a different number of journalregistreringer than "
+                              "arkivuttrekk.xml declares")
+               .AddFact("expected", Count(*declared->value))
+               .AddFact("actual", Count(journals[i]->registreringer)));
+    }
+  }
+  Line("N5.59", "Journalposter i arkivstrukturen", Count(journalposter_));
+  if (!unreadable.empty()) {
+    Emit(MakeFinding("N5.59", Severity::kWarning, unreadable, 0, {},
+                     "journal file(s) missing or unreadable: " + unreadable +
+                         "; journalposter cannot be compared"));
+    Emit(MakeFinding("N5.60", Severity::kWarning, unreadable, 0, {},
+                     "journal file(s) missing or unreadable: " + unreadable +
+                         "; journal dates cannot be compared"));
+    return;
+  }
+  const bool sharp = addml_ && addml_->SharpPeriodSeparation();
+  const JournalSummary& l = *journals[0];
+  const JournalSummary& o = *journals[1];
+  Line("N5.59", "Antall journalposter i loependeJournal",
+       l.antall_journalposter ? Count(*l.antall_journalposter) : "ikke oppgitt");
+  Line("N5.59", "Antall journalposter i offentligJournal",
+       o.antall_journalposter ? Count(*o.antall_journalposter) : "ikke oppgitt");
+  if (l.antall_journalposter != o.antall_journalposter) {
+    Emit(MakeFinding(
+        "N5.59", Severity::kWarning, "offentligJournal.xml", 0, {},
+        "loependeJournal and offentligJournal declare different numbers of journalposter"));
+  } else if (sharp && l.antall_journalposter && *l.antall_journalposter != journalposter_) {
+    Emit(MakeFinding("N5.59", Severity::kWarning, "loependeJournal.xml", 0, {},
+                     "with sharp period separation the journals must hold as many journalposter as "
+                     "arkivstruktur")
+             .AddFact("expected", Count(journalposter_))
+             .AddFact("actual", Count(*l.antall_journalposter)));
+  }
+  Line("N5.60", "Første og siste journaldato i arkivstrukturen",
+       min_journaldato_ + " – " + max_journaldato_);
+  if (l.journal_start_dato.empty() || l.journal_slutt_dato.empty() ||
+      o.journal_start_dato.empty() || o.journal_slutt_dato.empty()) {
+    Emit(MakeFinding("N5.60", Severity::kWarning, "loependeJournal.xml", 0, {},
+                     "journal start or end date missing"));
+  } else if (l.journal_start_dato != o.journal_start_dato ||
+             l.journal_slutt_dato != o.journal_slutt_dato) {
+    Emit(MakeFinding("N5.60", Severity::kWarning, "offentligJournal.xml", 0, {},
+                     "loependeJournal and offentligJournal declare different periods"));
+  } else if (sharp && !min_journaldato_.empty() &&
+             (DatePart(l.journal_start_dato) != min_journaldato_ ||
+              DatePart(l.journal_slutt_dato) != max_journaldato_)) {
+    Emit(MakeFinding("N5.60", Severity::kWarning, "loependeJournal.xml", 0, {},
+                     "with sharp period separation the journal period must equal the first and "
+                     "last journaldato")
+             .AddFact("expected", min_journaldato_ + "/" + max_journaldato_)
+             .AddFact("actual", l.journal_start_dato + "/" + l.journal_slutt_dato));
+  }
+}
+
+namespace {
+
+// The document folder: Arkade accepts dokumenter | DOKUMENTER | dokument | DOKUMENT.
+std::optional<std::string> FindDocumentFolder(const std::filesystem::path& root) {
+  for (const char* name : {"dokumenter", "DOKUMENTER", "Dokumenter", "dokument", "DOKUMENT"}) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(root / name, ec)) {
+      return std::string(name);
+    }
+  }
+  return std::nullopt;
+}
+
+// Calls `f(relative_path)` for every regular file below root/folder.
+template <class F>
+void WalkFiles(const std::filesystem::path& root, const std::string& folder, F&& f) {
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(root / folder, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      f(std::filesystem::relative(it->path(), root, ec).generic_string());
+    }
+  }
+}
+
+}  // namespace
+
+void Validation::CheckDocumentFolder() {
+  if (!options_.check_document_files) {
+    for (const char* test : {"N5.28", "N5.30", "N5.32", "N5.33", "N5.34", "N5.64"}) {
+      NotRun(test, "document files were not checked (--no-files)");
+    }
+    return;
+  }
+  const std::optional<std::string> folder = FindDocumentFolder(options_.dir);
+  std::vector<std::uint64_t> disk_keys;
+  if (folder) {
+    WalkFiles(options_.dir, *folder,
+              [&](const std::string& rel) { disk_keys.push_back(detail::PathKey(rel)); });
+  }
+  const bool has_declared = addml_ && addml_->antall_dokumentfiler.has_value();
+  const std::uint64_t declared = has_declared ? addml_->antall_dokumentfiler.value_or(0) : 0;
+  Line("N5.28", "Dokumentfiler funnet", Count(disk_keys.size()));
+  if (!folder) {
+    if (entities_[static_cast<std::size_t>(EntityKind::kDokumentobjekt)] > 0 || declared > 0) {
+      Emit(MakeFinding("N5.28", Severity::kHigh, "dokumenter", 0, {},
+                       "the extraction has no document folder"));
+    }
+  } else if (!has_declared) {
+    Emit(MakeFinding("N5.28", Severity::kWarning, "arkivuttrekk.xml", 0, {},
+                     "antallDokumentfiler is not declared in arkivuttrekk.xml"));
+  } else if (declared != disk_keys.size()) {
+    Emit(MakeFinding("N5.28", Severity::kHigh, *folder, 0, {},
+                     "the number of document files differs from antallDokumentfiler")
+             .AddFact("expected", Count(declared))
+             .AddFact("actual", Count(disk_keys.size())));
+  }
+
+  std::sort(referenced_keys_.begin(), referenced_keys_.end());
+  std::uint64_t multiply_referenced = 0;
+  for (std::size_t i = 1; i < referenced_keys_.size(); ++i) {
+    if (referenced_keys_[i] == referenced_keys_[i - 1] &&
+        (i + 1 == referenced_keys_.size() || referenced_keys_[i + 1] != referenced_keys_[i])) {
+      ++multiply_referenced;
+    }
+  }
+  Line("N5.34", "Dokumentfiler referert fra mer enn ett dokumentobjekt",
+       Count(multiply_referenced));
+
+  std::uint64_t unreferenced = 0;
+  for (std::uint64_t key : disk_keys) {
+    unreferenced +=
+        std::binary_search(referenced_keys_.begin(), referenced_keys_.end(), key) ? 0 : 1;
+  }
+  if (unreferenced > 0 && folder) {
+    // Walk again to name them (only paths' keys were kept the first time, to bound memory).
+    WalkFiles(options_.dir, *folder, [&](const std::string& rel) {
+      if (!std::binary_search(referenced_keys_.begin(), referenced_keys_.end(),
+                              detail::PathKey(rel))) {
+        Emit(MakeFinding(check_id::kFixUnreferencedFile, Severity::kWarning, rel, 0, {},
+                         "document file is not referenced by any dokumentobjekt"),
+             "N5.33");
+      }
+    });
+  }
+  Line("N5.33", "Dokumentfiler uten referanse", Count(unreferenced));
+  Line("N5.30", "Dokumentfiler kontrollert", Count(documents_hashed_.load()));
+  Line("N5.64", "Tomme dokumentfiler", Count(empty_files_.load()));
+}
+
+void Validation::CheckFlags() {
+  if (!addml_) {
+    return;
+  }
+  auto sum = [](const std::array<std::uint64_t, kEntityKindCount>& a) {
+    std::uint64_t s = 0;
+    for (auto v : a) {
+      s += v;
+    }
+    return s;
+  };
+  auto flag = [&](std::string_view test, const std::optional<bool>& declared, std::string_view name,
+                  std::uint64_t found) {
+    if (!declared) {
+      Emit(MakeFinding(test, Severity::kWarning, "arkivuttrekk.xml", 0, {},
+                       std::string(name) + " is not declared in arkivuttrekk.xml"));
+    } else if (*declared != (found > 0)) {
+      Emit(MakeFinding(test, Severity::kWarning, "arkivuttrekk.xml", 0, {},
+                       std::string(name) + " is " + (*declared ? "true" : "false") + " but " +
+                           std::to_string(found) + " were found in " + arkivstruktur_name_)
+               .AddFact("declared", *declared ? "true" : "false")
+               .AddFact("found", Count(found)));
+    }
+  };
+  flag("N5.42", addml_->inneholder_skjermet_informasjon, "inneholderSkjermetInformasjon",
+       sum(skjerminger_));
+  flag("N5.44", addml_->inneholder_dokumenter_som_skal_kasseres,
+       "inneholderDokumenterSomSkalKasseres", sum(kassasjoner_));
+  flag("N5.45", addml_->omfatter_dokumenter_som_er_kassert, "omfatterDokumenterSomErKassert",
+       sum(utfoerte_kassasjoner_));
+  // Declared numbers of occurrences (N5.10, N5.16).
+  if (const AddmlDataObject* object = addml_->DataObject("arkivstruktur")) {
+    auto occurrence = [&](std::string_view test, std::string_view element, std::uint64_t found) {
+      const AddmlOccurrence* o = object->Occurrence(element);
+      if (o == nullptr || !o->value) {
+        Emit(MakeFinding(
+            test, Severity::kWarning, "arkivuttrekk.xml", o != nullptr ? o->line : 0, {},
+            "the number of " + std::string(element) + " is not declared in arkivuttrekk.xml"));
+      } else if (*o->value != found) {
+        Emit(MakeFinding(test, Severity::kHigh, "arkivuttrekk.xml", o->line, {},
+                         "arkivuttrekk.xml declares " + std::to_string(*o->value) + " " +
+                             std::string(element) + " but " + std::to_string(found) + " were found")
+                 .AddFact("expected", Count(*o->value))
+                 .AddFact("actual", Count(found)));
+      }
+    };
+    occurrence("N5.10", "mappe", entities_[static_cast<std::size_t>(EntityKind::kMappe)]);
+    occurrence("N5.16", "registrering",
+               entities_[static_cast<std::size_t>(EntityKind::kRegistrering)]);
+  }
+}
+
+namespace {
+
+void AddTally(std::vector<TestResultLine>& lines, const Tally& tally, std::string_view prefix) {
+  for (const auto& [key, n] : tally) {
+    lines.push_back({std::string(prefix) + (key.empty() ? "(tom)" : key), Count(n)});
+  }
+}
+
+}  // namespace
+
+void Validation::Summarise() {
+  auto kind_count = [&](EntityKind k) { return entities_[static_cast<std::size_t>(k)]; };
+  auto per_kind = [&](std::string_view test,
+                      const std::array<std::uint64_t, kEntityKindCount>& counts) {
+    for (std::size_t k = 0; k < kEntityKindCount; ++k) {
+      if (counts[k] > 0) {
+        Line(test, "I " + std::string(EntityKindName(static_cast<EntityKind>(k))),
+             Count(counts[k]));
+      }
+    }
+  };
+  AddTally(results_["N5.04"], arkiv_by_level_, "Arkiv på ");
+  for (auto& l : arkivdeler_per_arkiv_) {
+    results_["N5.05"].push_back(l);
+  }
+  for (auto& l : arkivdel_status_) {
+    results_["N5.06"].push_back(l);
+  }
+  for (auto& l : klassifikasjonssystem_per_arkivdel_) {
+    results_["N5.07"].push_back(l);
+  }
+  AddTally(results_["N5.08"], klasser_by_level_, "Klasser på ");
+  Line("N5.09", "Klasser uten underklasser, mapper eller registreringer", Count(klasser_empty_));
+  Line("N5.10", "Antall mapper", Count(kind_count(EntityKind::kMappe)));
+  AddTally(results_["N5.10"], mapper_by_type_, "Type ");
+  AddTally(results_["N5.11"], mapper_by_year_, "År ");
+  Line("N5.13", "Klasser med mapper", Count(klasser_with_mapper_));
+  Line("N5.13", "Klasser uten mapper", Count(klasser_without_mapper_));
+  Line("N5.14", "Mapper uten registreringer eller undermapper", Count(mapper_empty_));
+  for (const std::string& id : mapper_empty_ids_) {
+    Line("N5.14", "Mappe", id);
+  }
+  AddTally(results_["N5.15"], saksstatus_, "Saksstatus ");
+  Line("N5.16", "Antall registreringer", Count(kind_count(EntityKind::kRegistrering)));
+  AddTally(results_["N5.16"], registreringer_by_type_, "Type ");
+  AddTally(results_["N5.17"], journalposttype_, "Journalposttype ");
+  AddTally(results_["N5.18"], registreringer_by_year_, "År ");
+  Line("N5.20", "Registreringer direkte under klasse", Count(registreringer_under_klasse_));
+  Line("N5.21", "Registreringer uten dokumentbeskrivelse", Count(registreringer_without_docs_));
+  AddTally(results_["N5.22"], journalstatus_, "Journalstatus ");
+  Line("N5.23", "Antall dokumentbeskrivelser", Count(kind_count(EntityKind::kDokumentbeskrivelse)));
+  Line("N5.24", "Dokumentbeskrivelser uten dokumentobjekt", Count(dokbeskr_without_objects_));
+  Line("N5.24", "... av dem på fysisk medium", Count(dokbeskr_without_objects_physical_));
+  AddTally(results_["N5.25"], dokumentstatus_, "Dokumentstatus ");
+  Line("N5.26", "Antall dokumentobjekter", Count(kind_count(EntityKind::kDokumentobjekt)));
+  for (const auto& [arkivdel, range] : registrering_dates_) {
+    Line("N5.27", "Arkivdel " + arkivdel, range.first + " – " + range.second);
+  }
+  Line("N5.27", "Ugyldige datoer", Count(invalid_registrering_dates_));
+  AddTally(results_["N5.29"], formats_, "Format ");
+  per_kind("N5.35", parter_);
+  per_kind("N5.36", merknader_);
+  per_kind("N5.37", kryssreferanser_);
+  Line("N5.38", "Antall presedenser", Count(presedenser_));
+  Line("N5.39", "Antall korrespondanseparter", Count(korrespondanseparter_));
+  Line("N5.40", "Antall avskrivninger", Count(avskrivninger_));
+  AddTally(results_["N5.40"], avskrivningsmaate_, "Avskrivningsmåte ");
+  Line("N5.41", "Antall dokumentflyter", Count(dokumentflyter_));
+  per_kind("N5.42", skjerminger_);
+  per_kind("N5.43", graderinger_);
+  per_kind("N5.44", kassasjoner_);
+  per_kind("N5.45", utfoerte_kassasjoner_);
+  Line("N5.46", "Antall konverterte dokumenter", Count(konverteringer_));
+  Line("N5.63", "Elementer uten innhold", Count(empty_elements_));
+}
+
+Result<ValidationReport> Validation::Run() {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options_.dir, ec)) {
+    return MakeError(ErrorCode::kNotFound, options_.dir.string() + " is not a directory");
+  }
+  canonical_root_ = std::filesystem::canonical(options_.dir, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kIo, options_.dir.string() + ": cannot resolve the path");
+  }
+  auto addml = ReadArkivuttrekk(options_.dir / "arkivuttrekk.xml", "arkivuttrekk.xml");
+  if (addml.ok()) {
+    addml_ = std::move(addml).value();
+    StartPackageChecks();
+    CheckSchemasAreOfficial();
+  } else {
+    Emit(MakeFinding("N5.01", Severity::kCritical, "arkivuttrekk.xml", 0, {},
+                     addml.error().message + "; checks that need it are reported as not run"));
+    for (const char* test : {"N5.02", "N5.10", "N5.16", "N5.42", "N5.44", "N5.45"}) {
+      NotRun(test, "arkivuttrekk.xml could not be read");
+    }
+  }
+  ReadStructure();
+  FinishPackageChecks();
+  CheckSystemIds();
+  CheckReferences();
+  CheckEndringslogg();
+  CheckJournals();
+  CheckDocumentFolder();
+  CheckFlags();
+  Summarise();
+
+  ValidationReport report;
+  if (addml_) {
+    report.noark_version = addml_->version;
+    report.system_name = addml_->system_name;
+    report.period_start = addml_->period_start;
+    report.period_end = addml_->period_end;
+  }
+  for (const ArkadeTest& test : ArkadeTests()) {
+    TestResult result;
+    result.id = std::string(test.id);
+    result.name = std::string(test.name);
+    if (auto it = results_.find(result.id); it != results_.end()) {
+      result.lines = std::move(it->second);
+    }
+    if (auto it = not_run_.find(result.id); it != not_run_.end()) {
+      result.ran = false;
+      result.not_run_reason = it->second;
+    }
+    result.findings = emitter_.ForTest(result.id);
+    report.tests.push_back(std::move(result));
+  }
+  for (int s = 0; s < 4; ++s) {
+    report.findings_by_severity[s] = emitter_.BySeverity(s);
+  }
+  report.documents_hashed = documents_hashed_.load();
+  report.document_bytes_hashed = bytes_hashed_.load();
+  for (auto n : entities_) {
+    report.entities += n;
+  }
+  return report;
+}
+
+}  // namespace
+
+Result<ValidationReport> ValidateUttrekk(const ValidateOptions& options, FindingSink& sink) {
+  Validation validation(options, sink);
+  return validation.Run();
+}
+
+}  // namespace arkivvakt::noark5
