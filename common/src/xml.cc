@@ -1,5 +1,7 @@
 #include "common/xml.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <string_view>
 
@@ -51,6 +53,14 @@ std::string RedactXmlMessage(const char* message) {
   }
   std::size_t i = 0;
   while (i < m.size()) {
+    if (m[i] == '{') {
+      // A set of allowed values, quoted from the schema (not from the document): kept.
+      const std::size_t close = m.find('}', i);
+      const std::size_t end = close == std::string_view::npos ? m.size() : close + 1;
+      out.append(m.substr(i, end - i));
+      i = end;
+      continue;
+    }
     if (m[i] != '\'') {
       out.push_back(m[i++]);
       continue;
@@ -62,8 +72,16 @@ std::string RedactXmlMessage(const char* message) {
     }
     std::string_view quoted = m.substr(i + 1, close - i - 1);
     // Keep element names ('{ns}local'), schema types ('xs:date') and attribute names; drop values.
+    const bool punctuation_only = !quoted.empty() && quoted.size() <= 3 &&
+                                  std::none_of(quoted.begin(), quoted.end(), [](char c) {
+                                    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                                           static_cast<unsigned char>(c) >= 0x80;
+                                  });
+    const bool facet_name =
+        out.size() >= 7 && std::string_view(out).substr(out.size() - 6) == "facet ";
     const bool is_name = quoted.rfind('{', 0) == 0 || quoted.rfind("xs:", 0) == 0 ||
-                         quoted.rfind("xsi:", 0) == 0 || quoted.rfind("http://", 0) == 0;
+                         quoted.rfind("xsi:", 0) == 0 || quoted.rfind("http://", 0) == 0 ||
+                         punctuation_only || facet_name;
     out.push_back('\'');
     out.append(is_name ? quoted : std::string_view("…"));
     out.push_back('\'');

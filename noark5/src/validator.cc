@@ -211,7 +211,9 @@ class Validation final : public ArkivstrukturHandler {
   void FinishPackageChecks();
   void CheckSchemasAreOfficial();
   void ReadStructure();
-  void EmitValidationIssues(const XmlStream& stream);
+  void EmitValidationIssues(const std::string& file, const SchemaValidation& validation);
+  std::future<std::optional<SchemaValidation>> StartSchemaValidation(
+      const std::string& file, const AddmlDataObject* object, const std::string& default_schema);
   void CheckSystemIds();
   void CheckReferences();
   void CheckEndringslogg();
@@ -420,19 +422,31 @@ void Validation::CheckSchemasAreOfficial() {
   }
 }
 
-void Validation::EmitValidationIssues(const XmlStream& stream) {
-  for (const XmlIssue& issue : stream.validation_issues()) {
-    Emit(MakeFinding("N5.03", Severity::kHigh, stream.display_name(), issue.line, {},
+void Validation::EmitValidationIssues(const std::string& file, const SchemaValidation& validation) {
+  for (const XmlIssue& issue : validation.issues) {
+    Emit(MakeFinding("N5.03", Severity::kHigh, file, issue.line, {},
                      "schema validation: " + issue.message));
   }
-  if (stream.validation_issue_count() > stream.validation_issues().size()) {
-    Emit(MakeFinding(
-        "N5.03", Severity::kHigh, stream.display_name(), 0, {},
-        std::to_string(stream.validation_issue_count() - stream.validation_issues().size()) +
-            " further schema validation errors were not listed"));
+  if (validation.issue_count > validation.issues.size()) {
+    Emit(MakeFinding("N5.03", Severity::kHigh, file, 0, {},
+                     std::to_string(validation.issue_count - validation.issues.size()) +
+                         " further schema validation errors were not listed"));
   }
-  Line("N5.03", stream.display_name() + ": valideringsfeil",
-       Count(stream.validation_issue_count()));
+  Line("N5.03", file + ": valideringsfeil", Count(validation.issue_count));
+}
+
+std::future<std::optional<SchemaValidation>> Validation::StartSchemaValidation(
+    const std::string& file, const AddmlDataObject* object, const std::string& default_schema) {
+  auto schema = Schema::Load(SchemaPath(object, default_schema));
+  if (!schema.ok()) {
+    Emit(MakeFinding("N5.03", Severity::kHigh, file, 0, {},
+                     "not validated against a schema: " + schema.error().message));
+    return std::async(std::launch::deferred, [] { return std::optional<SchemaValidation>(); });
+  }
+  const std::filesystem::path path = options_.dir / file;
+  return std::async(std::launch::async, [path, schema = std::move(schema).value()] {
+    return std::optional<SchemaValidation>(ValidateWithSchema(path, *schema));
+  });
 }
 
 void Validation::ReadStructure() {
@@ -447,17 +461,8 @@ void Validation::ReadStructure() {
     return;
   }
   XmlStream& stream = **opened;
-  const std::filesystem::path xsd = SchemaPath(object, "arkivstruktur.xsd");
-  auto schema = Schema::Load(xsd);
-  if (schema.ok()) {
-    if (auto attached = stream.AttachSchema(*schema); !attached.ok()) {
-      Emit(MakeFinding("N5.03", Severity::kHigh, arkivstruktur_name_, 0, {},
-                       attached.error().message));
-    }
-  } else {
-    Emit(MakeFinding("N5.03", Severity::kHigh, arkivstruktur_name_, 0, {},
-                     "not validated against a schema: " + schema.error().message));
-  }
+  // The schema pass runs on its own thread over the same file, beside this reader.
+  auto validation = StartSchemaValidation(arkivstruktur_name_, object, "arkivstruktur.xsd");
 
   if (options_.check_document_files) {
     hash_queue_ = std::make_unique<detail::WorkQueue<FixityJob>>(
@@ -467,8 +472,8 @@ void Validation::ReadStructure() {
   if (hash_queue_) {
     hash_queue_->Finish();
   }
-  if (schema.ok()) {
-    EmitValidationIssues(stream);
+  if (auto result = validation.get()) {
+    EmitValidationIssues(arkivstruktur_name_, *result);
   }
   if (!summary.ok()) {
     // Fail-soft: what was read before the error has been checked; say where it stopped.
@@ -951,6 +956,11 @@ void Validation::CheckSystemIds() {
 }
 
 void Validation::CheckReferences() {
+  if (!structure_read_) {
+    NotRun("N5.48", arkivstruktur_name_ + " could not be read to the end");
+    NotRun("N5.51", arkivstruktur_name_ + " could not be read to the end");
+    return;
+  }
   auto report = [&](std::vector<PendingReference>& pending,
                     const std::set<std::string, std::less<>>& known, std::string_view test,
                     std::string_view what) {
@@ -989,10 +999,7 @@ void Validation::CheckEndringslogg() {
     return;
   }
   XmlStream& stream = **opened;
-  auto schema = Schema::Load(SchemaPath(object, "endringslogg.xsd"));
-  if (schema.ok()) {
-    (void)stream.AttachSchema(*schema);
-  }
+  auto validation = StartSchemaValidation(name, object, "endringslogg.xsd");
   // v3.1/v4.0 dokumentobjekt have no systemID, so change-log entries about them cannot resolve.
   static constexpr std::string_view kDokumentobjektFields[] = {"referanseDokumentBeskrivelse",
                                                                "referanseDokumentfil",
@@ -1004,8 +1011,15 @@ void Validation::CheckEndringslogg() {
                                                                "variantformat",
                                                                "versjonsnummer"};
   const bool old_version = addml_ && (addml_->version == "3.1" || addml_->version == "4.0");
+  const bool check_references = structure_read_;
+  if (!check_references) {
+    NotRun("N5.62", arkivstruktur_name_ + " could not be read to the end");
+  }
   std::uint64_t dangling = 0;
   auto count = ReadEndringslogg(stream, [&](const EndringsloggEntry& entry) {
+    if (!check_references) {
+      return;
+    }
     const std::uint64_t key = detail::IdKey(entry.referanse_arkivenhet) >> 3;
     const bool known =
         std::binary_search(system_id_keys_.begin(), system_id_keys_.end(), key << 3,
@@ -1024,8 +1038,8 @@ void Validation::CheckEndringslogg() {
                      "change-log entry refers to a systemID that is not in " + arkivstruktur_name_)
              .AddFact("referanseMetadata", entry.referanse_metadata));
   });
-  if (schema.ok()) {
-    EmitValidationIssues(stream);
+  if (auto result = validation.get()) {
+    EmitValidationIssues(name, *result);
   }
   if (!count.ok()) {
     Emit(MakeFinding("N5.61", Severity::kWarning, name, 0, {}, count.error().message));
@@ -1053,13 +1067,10 @@ void Validation::CheckJournals() {
       unreadable += (unreadable.empty() ? "" : ", ") + name;
       continue;
     }
-    auto schema = Schema::Load(SchemaPath(object, std::string(names[i]) + ".xsd"));
-    if (schema.ok()) {
-      (void)(*opened)->AttachSchema(*schema);
-    }
+    auto validation = StartSchemaValidation(name, object, std::string(names[i]) + ".xsd");
     auto summary = ReadJournal(**opened);
-    if (schema.ok()) {
-      EmitValidationIssues(**opened);
+    if (auto result = validation.get()) {
+      EmitValidationIssues(name, *result);
     }
     if (!summary.ok()) {
       unreadable += (unreadable.empty() ? "" : ", ") + name;
@@ -1086,7 +1097,7 @@ void Validation::CheckJournals() {
                          "; journal dates cannot be compared"));
     return;
   }
-  const bool sharp = addml_ && addml_->SharpPeriodSeparation();
+  const bool sharp = structure_read_ && addml_ && addml_->SharpPeriodSeparation();
   const JournalSummary& l = *journals[0];
   const JournalSummary& o = *journals[1];
   Line("N5.59", "Antall journalposter i loependeJournal",
@@ -1194,6 +1205,10 @@ void Validation::CheckDocumentFolder() {
   Line("N5.34", "Dokumentfiler referert fra mer enn ett dokumentobjekt",
        Count(multiply_referenced));
 
+  if (!structure_read_) {
+    NotRun("N5.33", arkivstruktur_name_ + " could not be read to the end");
+    return;
+  }
   std::uint64_t unreferenced = 0;
   for (std::uint64_t key : disk_keys) {
     unreferenced +=
@@ -1217,6 +1232,13 @@ void Validation::CheckDocumentFolder() {
 
 void Validation::CheckFlags() {
   if (!addml_) {
+    return;
+  }
+  if (!structure_read_) {
+    // Counts of a file read only in part say nothing about the declarations.
+    for (const char* test : {"N5.10", "N5.16", "N5.42", "N5.44", "N5.45"}) {
+      NotRun(test, arkivstruktur_name_ + " could not be read to the end");
+    }
     return;
   }
   auto sum = [](const std::array<std::uint64_t, kEntityKindCount>& a) {

@@ -68,27 +68,12 @@ Result<std::unique_ptr<XmlStream>> XmlStream::Open(const std::filesystem::path& 
 
 XmlStream::~XmlStream() = default;
 
-Status XmlStream::AttachSchema(std::shared_ptr<const Schema> schema) {
-  schema_ = std::move(schema);
-  if (xmlTextReaderSetSchema(reader_.get(), schema_->get()) != 0) {
-    return MakeError(ErrorCode::kInternal, display_name_ + ": cannot attach the schema");
-  }
-  return {};
-}
-
 void XmlStream::OnStructuredError(void* self, xmlError* error) {
   auto* stream = static_cast<XmlStream*>(self);
   if (error == nullptr) {
     return;
   }
   const std::uint64_t line = error->line > 0 ? static_cast<std::uint64_t>(error->line) : 0;
-  if (error->domain == XML_FROM_SCHEMASV || error->domain == XML_FROM_VALID) {
-    ++stream->validation_issue_count_;
-    if (stream->validation_issues_.size() < kMaxIssues) {
-      stream->validation_issues_.push_back({line, RedactXmlMessage(error->message)});
-    }
-    return;
-  }
   if (error->level == XML_ERR_WARNING) {
     return;
   }
@@ -182,6 +167,55 @@ std::uint64_t XmlStream::line() const {
 
 int XmlStream::depth() const {
   return xmlTextReaderDepth(reader_.get());
+}
+
+namespace {
+
+void CollectValidationIssue(void* ctx, xmlError* error) {
+  auto* out = static_cast<SchemaValidation*>(ctx);
+  if (error == nullptr || error->level == XML_ERR_WARNING) {
+    return;
+  }
+  if (error->domain != XML_FROM_SCHEMASV && error->domain != XML_FROM_VALID) {
+    out->well_formed = false;  // reported by the reader of the same file
+    return;
+  }
+  ++out->issue_count;
+  if (out->issues.size() < SchemaValidation::kMaxIssues) {
+    out->issues.push_back({error->line > 0 ? static_cast<std::uint64_t>(error->line) : 0,
+                           RedactXmlMessage(error->message)});
+  }
+}
+
+// Routes this thread's libxml2 generic errors to a collector for the lifetime of the object.
+class ThreadErrorScope {
+ public:
+  explicit ThreadErrorScope(SchemaValidation* out) {
+    xmlSetStructuredErrorFunc(out, CollectValidationIssue);
+  }
+
+  ~ThreadErrorScope() { xmlSetStructuredErrorFunc(nullptr, nullptr); }
+
+  ThreadErrorScope(const ThreadErrorScope&) = delete;
+  ThreadErrorScope& operator=(const ThreadErrorScope&) = delete;
+};
+
+}  // namespace
+
+SchemaValidation ValidateWithSchema(const std::filesystem::path& path, const Schema& schema) {
+  SchemaValidation out;
+  ThreadErrorScope scope(&out);
+  XmlSchemaValidCtxt ctxt(xmlSchemaNewValidCtxt(schema.get()));
+  if (!ctxt) {
+    out.well_formed = false;
+    return out;
+  }
+  xmlSchemaSetValidStructuredErrors(ctxt.get(), CollectValidationIssue, &out);
+  const int rc = xmlSchemaValidateFile(ctxt.get(), path.c_str(), kHardenedXmlOptions);
+  if (rc < 0) {
+    out.well_formed = false;
+  }
+  return out;
 }
 
 }  // namespace arkivvakt::noark5

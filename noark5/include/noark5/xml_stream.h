@@ -6,9 +6,12 @@
 // DOCTYPE is refused before its first element, so entity bombs and external entities never
 // expand. Memory does not grow with the file.
 //
-// Optional XSD validation runs in the same pass (xmlTextReaderSetSchema); validation errors
-// are collected, not fatal, and reported with their line. A well-formedness error is fatal:
-// Next() returns kError and error() names the file and line.
+// A well-formedness error is fatal: Next() returns kError and error() names the file and line.
+//
+// XSD validation is a separate streaming pass (ValidateWithSchema) meant to run on a second
+// thread beside the reader, so a 2 GB file costs the wall time of the slower of the two.
+// (libxml2 2.9.14's reader with a plugged-in schema drops well-formedness errors, and crashes
+// if its error handler is set after the schema; a separate SAX validation pass avoids both.)
 //
 // Threading: one XmlStream per thread; a compiled Schema may be shared by several streams.
 // Error messages never contain document text (libxml2 messages are passed through
@@ -56,9 +59,6 @@ class XmlStream {
   XmlStream(const XmlStream&) = delete;
   XmlStream& operator=(const XmlStream&) = delete;
 
-  // Validates against `schema` while streaming. Call before the first Next().
-  Status AttachSchema(std::shared_ptr<const Schema> schema);
-
   // Advances to the next start tag, text run or end tag. An empty element (<a/>) yields kStart
   // then kEnd. Comments, processing instructions and whitespace between elements are skipped.
   Event Next();
@@ -78,29 +78,32 @@ class XmlStream {
   // After kError: what went wrong, with file and line.
   const Error& error() const { return error_; }
 
-  // Schema validation problems seen so far (bounded: at most kMaxIssues kept, the rest counted).
-  const std::vector<XmlIssue>& validation_issues() const { return validation_issues_; }
-
-  std::uint64_t validation_issue_count() const { return validation_issue_count_; }
-
   const std::string& display_name() const { return display_name_; }
-
-  static constexpr std::size_t kMaxIssues = 10000;
 
  private:
   XmlStream() = default;
   static void OnStructuredError(void* self, xmlError* error);
 
   XmlTextReader reader_;
-  std::shared_ptr<const Schema> schema_;
   std::string display_name_;
   Error error_{ErrorCode::kInternal, {}};
   std::string first_fatal_;
   std::uint64_t first_fatal_line_ = 0;
-  std::vector<XmlIssue> validation_issues_;
-  std::uint64_t validation_issue_count_ = 0;
   bool pending_end_ = false;
   bool failed_ = false;
 };
+
+// The outcome of validating one file against a schema.
+struct SchemaValidation {
+  std::vector<XmlIssue> issues;   // at most kMaxIssues, in document order
+  std::uint64_t issue_count = 0;  // all of them
+  bool well_formed = true;        // false: the pass stopped at a well-formedness error
+  static constexpr std::size_t kMaxIssues = 10000;
+};
+
+// Validates `path` against `schema` in one streaming SAX pass (no network; external entities
+// refused by the process-wide loader). Well-formedness errors are not listed here — the
+// XmlStream reading the same file reports them. Safe to call from any thread.
+SchemaValidation ValidateWithSchema(const std::filesystem::path& path, const Schema& schema);
 
 }  // namespace arkivvakt::noark5

@@ -16,6 +16,16 @@ TEST(RedactXmlMessage, DropsQuotedValuesButKeepsElementAndTypeNames) {
   EXPECT_NE(m.back(), '\n');
 }
 
+TEST(RedactXmlMessage, KeepsSchemaEnumerationsFacetsAndPunctuation) {
+  const std::string m = RedactXmlMessage(
+      "Element '{urn:x}journalstatus': [facet 'enumeration'] The value 'Kari Nordmann' is not an "
+      "element of the set {'Arkivert', 'Utgår'}.");
+  EXPECT_EQ(m.find("Kari"), std::string::npos);
+  EXPECT_NE(m.find("[facet 'enumeration']"), std::string::npos);
+  EXPECT_NE(m.find("{'Arkivert', 'Utgår'}"), std::string::npos);
+  EXPECT_EQ(RedactXmlMessage("expected '>'"), "expected '>'");
+}
+
 TEST(RedactXmlMessage, NullIsEmpty) {
   EXPECT_EQ(RedactXmlMessage(nullptr), "");
 }
