@@ -19,5 +19,6 @@ inline constexpr int kExitError = 2;
 using CommandRunner = std::function<int()>;
 
 void RegisterValidateCommand(CLI::App& app, CommandRunner& runner);
+void RegisterRulesCommand(CLI::App& app, CommandRunner& runner);
 
 }  // namespace arkivvakt::daemon

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   arkivvakt::daemon::CommandRunner runner;
   // Subcommands, one file each (see commands.h).
   arkivvakt::daemon::RegisterValidateCommand(app, runner);
+  arkivvakt::daemon::RegisterRulesCommand(app, runner);
 
   try {
     app.parse(argc, argv);
