@@ -8,9 +8,11 @@
 #include "commands.h"
 #include "common/log.h"
 #include "common/xml.h"
+#include "signing/crypto_library.h"
 
 int main(int argc, char** argv) {
   arkivvakt::XmlLibrary xml_library;
+  arkivvakt::signing::CryptoLibrary crypto_library;  // xmlsec1; after libxml2
 
   CLI::App app{"arkivvakt - keeps a health and social-care archive honest"};
   app.set_version_flag("--version", "arkivvakt " ARKIVVAKT_VERSION);
@@ -19,6 +21,7 @@ int main(int argc, char** argv) {
   arkivvakt::daemon::CommandRunner runner;
   // Subcommands, one file each (see commands.h).
   arkivvakt::daemon::RegisterValidateCommand(app, runner);
+  arkivvakt::daemon::RegisterVerifyCommand(app, runner);
   arkivvakt::daemon::RegisterRulesCommand(app, runner);
 
   try {

@@ -185,6 +185,15 @@ std::string TypeName(QPDFObjectHandle o) {
   return t.isName() ? t.getName() : std::string();
 }
 
+std::string SubtypeName(QPDFObjectHandle o) {
+  QPDFObjectHandle d = o.isStream() ? o.getDict() : o;
+  if (!d.isDictionary()) {
+    return {};
+  }
+  QPDFObjectHandle t = d.getKey("/Subtype");
+  return t.isName() ? t.getName() : std::string();
+}
+
 bool IsSignatureDict(QPDFObjectHandle o) {
   const std::string t = TypeName(o);
   return t == "/Sig" || t == "/DocTimeStamp" ||
@@ -247,6 +256,17 @@ std::optional<PdfChangeKind> ClassifyModified(QPDFObjectHandle before, QPDFObjec
   if (type == "/XRef" || type == "/ObjStm") {
     return std::nullopt;
   }
+  QPDFObjectHandle info = final_pdf.getTrailer().getKey("/Info");
+  if (info.isIndirect() && info.getObjGen() == after.getObjGen() && before.isDictionary() &&
+      after.isDictionary()) {
+    return PdfChangeKind::kMetadata;  // the document information dictionary
+  }
+  // An object that changes what it is (an image XObject turned into "metadata", as in the
+  // shadow "hide" attack) is never a routine update.
+  if (TypeName(before) != type || SubtypeName(before) != SubtypeName(after) ||
+      before.isStream() != after.isStream()) {
+    return PdfChangeKind::kOther;
+  }
   if (type == "/Metadata") {
     return PdfChangeKind::kMetadata;
   }
@@ -254,12 +274,22 @@ std::optional<PdfChangeKind> ClassifyModified(QPDFObjectHandle before, QPDFObjec
     return PdfChangeKind::kOther;  // a signed signature dictionary redefined
   }
   if (type == "/Catalog") {
+    PdfChangeKind kind = PdfChangeKind::kSignature;
     for (const std::string& k : ChangedKeys(before, after)) {
-      if (k != "/AcroForm" && k != "/DSS" && k != "/Metadata" && k != "/Extensions") {
+      if (k == "/Names") {
+        // Only annotation appearances (/AP) and destinations may appear here; embedded files
+        // or JavaScript are undefined changes.
+        for (const std::string& n : after.getKey("/Names").getKeys()) {
+          if (n != "/AP" && n != "/Dests") {
+            return PdfChangeKind::kOther;
+          }
+        }
+        kind = PdfChangeKind::kAnnotation;
+      } else if (k != "/AcroForm" && k != "/DSS" && k != "/Metadata" && k != "/Extensions") {
         return PdfChangeKind::kOther;
       }
     }
-    return PdfChangeKind::kSignature;
+    return kind;
   }
   if (type == "/DSS" || type == "/VRI") {
     return PdfChangeKind::kSignature;
