@@ -1,6 +1,7 @@
 #include "checks/rule_engine.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -9,11 +10,14 @@ namespace arkivvakt::checks {
 
 namespace {
 
-// Read-only views over the inputs, built once per evaluation.
+// Read-only views over the inputs, built once per evaluation. Case ids are interned to integers
+// so that each event costs one hash lookup for its case and one for its document.
 class Index {
  public:
   Index(std::span<const CaseDocument> documents, std::span<const CaseEvent> events, Instant now,
-        const std::set<std::string, std::less<>>& done_kinds) {
+        const std::set<std::string, std::less<>>& trigger_kinds,
+        const std::set<std::string, std::less<>>& done_kinds)
+      : events_(events) {
     docs_.reserve(documents.size());
     for (const auto& doc : documents) {
       auto [it, inserted] = docs_.emplace(doc.document_id, &doc);
@@ -23,26 +27,43 @@ class Index {
     }
     latest_.reserve(docs_.size());
     for (const auto& doc : documents) {
-      if (docs_[doc.document_id] == &doc) {
-        latest_.push_back(&doc);
+      if (docs_.find(doc.document_id)->second == &doc) {
+        latest_.push_back(LatestDoc{&doc, CaseIndex(doc.case_id)});
       }
     }
-    for (const auto& event : events) {
+    event_case_.resize(events.size());
+    event_doc_.resize(events.size(), nullptr);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const CaseEvent& event = events[i];
       if (event.at > now) {
         continue;
       }
-      by_kind_[event.kind].push_back(&event);
-      if (done_kinds.count(event.kind) != 0) {
-        done_[event.kind][event.case_id].push_back(&event);
+      const bool trigger = trigger_kinds.count(event.kind) != 0;
+      const bool done = done_kinds.count(event.kind) != 0;
+      if (!trigger && !done) {
+        continue;
+      }
+      event_case_[i] = CaseIndex(event.case_id);
+      if (trigger) {
+        event_doc_[i] = Doc(event.document_id);
+        by_kind_[event.kind].push_back(i);
+      }
+      if (done) {
+        done_[event.kind].push_back(DoneEntry{event_case_[i], &event});
       }
     }
-    for (auto& [kind, by_case] : done_) {
-      for (auto& [case_id, list] : by_case) {
-        std::stable_sort(list.begin(), list.end(),
-                         [](const CaseEvent* a, const CaseEvent* b) { return a->at < b->at; });
-      }
+    for (auto& [kind, list] : done_) {
+      std::stable_sort(list.begin(), list.end(), [](const DoneEntry& a, const DoneEntry& b) {
+        return a.case_index != b.case_index ? a.case_index < b.case_index
+                                            : a.event->at < b.event->at;
+      });
     }
   }
+
+  struct LatestDoc {
+    const CaseDocument* doc;
+    std::uint32_t case_index;
+  };
 
   const CaseDocument* Doc(std::string_view id) const {
     if (id.empty()) {
@@ -52,30 +73,36 @@ class Index {
     return it == docs_.end() ? nullptr : it->second;
   }
 
-  const std::vector<const CaseDocument*>& LatestDocs() const { return latest_; }
+  const std::vector<LatestDoc>& LatestDocs() const { return latest_; }
 
-  const std::vector<const CaseEvent*>& ByKind(std::string_view kind) const {
+  // Indices of the events of `kind` (trigger kinds only), in input order.
+  const std::vector<std::size_t>& ByKind(std::string_view kind) const {
     auto it = by_kind_.find(kind);
     return it == by_kind_.end() ? empty_ : it->second;
   }
 
-  // The first event of `kind` in `case_id` at or after `from` (and for `document_id`, if given).
-  const CaseEvent* FirstDone(std::string_view kind, std::string_view case_id,
+  const CaseEvent& EventAt(std::size_t i) const { return events_[i]; }
+
+  std::uint32_t EventCase(std::size_t i) const { return event_case_[i]; }
+
+  const CaseDocument* EventDoc(std::size_t i) const { return event_doc_[i]; }
+
+  // The first event of `kind` in the case at or after `from` (and for `document_id`, if given).
+  const CaseEvent* FirstDone(std::string_view kind, std::uint32_t case_index,
                              std::string_view document_id, Instant from) const {
     auto k = done_.find(kind);
     if (k == done_.end()) {
       return nullptr;
     }
-    auto c = k->second.find(case_id);
-    if (c == k->second.end()) {
-      return nullptr;
-    }
-    const auto& list = c->second;
-    auto it = std::lower_bound(list.begin(), list.end(), from,
-                               [](const CaseEvent* e, Instant t) { return e->at < t; });
-    for (; it != list.end(); ++it) {
-      if (document_id.empty() || (*it)->document_id == document_id) {
-        return *it;
+    const auto& list = k->second;
+    auto it = std::lower_bound(
+        list.begin(), list.end(), std::pair{case_index, from},
+        [](const DoneEntry& e, const std::pair<std::uint32_t, Instant>& key) {
+          return e.case_index != key.first ? e.case_index < key.first : e.event->at < key.second;
+        });
+    for (; it != list.end() && it->case_index == case_index; ++it) {
+      if (document_id.empty() || it->event->document_id == document_id) {
+        return it->event;
       }
     }
     return nullptr;
@@ -90,11 +117,25 @@ class Index {
   template <class V>
   using Map = std::unordered_map<std::string_view, V, Hash, std::equal_to<>>;
 
+  struct DoneEntry {
+    std::uint32_t case_index;
+    const CaseEvent* event;
+  };
+
+  std::uint32_t CaseIndex(std::string_view case_id) {
+    auto [it, inserted] = cases_.emplace(case_id, static_cast<std::uint32_t>(cases_.size()));
+    return it->second;
+  }
+
+  std::span<const CaseEvent> events_;
   Map<const CaseDocument*> docs_;
-  std::vector<const CaseDocument*> latest_;
-  Map<std::vector<const CaseEvent*>> by_kind_;
-  Map<Map<std::vector<const CaseEvent*>>> done_;
-  std::vector<const CaseEvent*> empty_;
+  Map<std::uint32_t> cases_;
+  std::vector<LatestDoc> latest_;
+  std::vector<std::uint32_t> event_case_;
+  std::vector<const CaseDocument*> event_doc_;
+  Map<std::vector<std::size_t>> by_kind_;
+  Map<std::vector<DoneEntry>> done_;
+  std::vector<std::size_t> empty_;
 };
 
 struct Instance {
@@ -103,6 +144,7 @@ struct Instance {
   const CaseDocument* doc = nullptr;
   std::string_view case_id;
   std::string_view document_id;
+  std::uint32_t case_index = 0;
 };
 
 FieldValue Read(const Operand& operand, const Instance& inst) {
@@ -151,18 +193,19 @@ class RuleEvaluator {
 
   void Run() {
     if (rule_.trigger.event_kind) {
-      for (const CaseEvent* e : index_.ByKind(*rule_.trigger.event_kind)) {
-        Instance inst{e->at, e, index_.Doc(e->document_id), e->case_id, e->document_id};
+      for (std::size_t i : index_.ByKind(*rule_.trigger.event_kind)) {
+        const CaseEvent& e = index_.EventAt(i);
+        Instance inst{e.at, &e, index_.EventDoc(i), e.case_id, e.document_id, index_.EventCase(i)};
         Evaluate(inst);
       }
       return;
     }
-    for (const CaseDocument* d : index_.LatestDocs()) {
+    for (const auto& [d, case_index] : index_.LatestDocs()) {
       const FieldValue v = ReadField(*d, *rule_.trigger.field);
       if (!v.time || *v.time > now_) {
         continue;
       }
-      Instance inst{*v.time, nullptr, d, d->case_id, d->document_id};
+      Instance inst{*v.time, nullptr, d, d->case_id, d->document_id, case_index};
       Evaluate(inst);
     }
   }
@@ -198,7 +241,7 @@ class RuleEvaluator {
         return std::nullopt;
       }
       if (const CaseEvent* e =
-              index_.FirstDone(*rule_.done.event_kind, inst.case_id, doc, inst.start)) {
+              index_.FirstDone(*rule_.done.event_kind, inst.case_index, doc, inst.start)) {
         at = e->at;
       }
     } else if (rule_.done.field && inst.doc != nullptr) {
@@ -212,6 +255,7 @@ class RuleEvaluator {
 
   Finding NewFinding(Severity severity, const Instance& inst, std::string message) const {
     Finding f;
+    f.facts.reserve(8);
     f.check = rule_.id;
     f.severity = severity;
     f.subject.case_id = std::string(inst.case_id);
@@ -288,7 +332,6 @@ class RuleEvaluator {
         late.AddFact("satisfied_at", pack_.timezone.Format(*done_at));
         late.AddFact("delay", FormatIsoDuration(*done_at - due));
         late.AddFact("responsible", rule_.responsible);
-        late.AddFact("source", rule_.source);
         out_.resolved_late.push_back(std::move(late));
       }
     }
@@ -305,7 +348,6 @@ class RuleEvaluator {
       f.facts.push_back(std::move(fact));
     }
     f.AddFact("responsible", rule_.responsible);
-    f.AddFact("source", rule_.source);
     out_.findings.push_back(std::move(f));
   }
 
@@ -316,12 +358,14 @@ class RuleEvaluator {
   Evaluation& out_;
 };
 
-std::set<std::string, std::less<>> DoneKinds(const std::vector<const RulePack*>& packs) {
+std::set<std::string, std::less<>> EventKinds(const std::vector<const RulePack*>& packs,
+                                              bool done) {
   std::set<std::string, std::less<>> kinds;
   for (const RulePack* pack : packs) {
     for (const auto& rule : pack->rules) {
-      if (rule.done.event_kind) {
-        kinds.insert(*rule.done.event_kind);
+      const auto& kind = done ? rule.done.event_kind : rule.trigger.event_kind;
+      if (kind) {
+        kinds.insert(*kind);
       }
     }
   }
@@ -331,7 +375,7 @@ std::set<std::string, std::less<>> DoneKinds(const std::vector<const RulePack*>&
 Evaluation EvaluatePacks(const std::vector<const RulePack*>& packs,
                          std::span<const CaseDocument> documents, std::span<const CaseEvent> events,
                          Instant now) {
-  const Index index(documents, events, now, DoneKinds(packs));
+  const Index index(documents, events, now, EventKinds(packs, false), EventKinds(packs, true));
   Evaluation out;
   for (const RulePack* pack : packs) {
     for (const auto& rule : pack->rules) {

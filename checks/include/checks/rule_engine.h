@@ -6,9 +6,11 @@
 // field's value. An instance that is not done once an escalation step's time has passed, or that
 // matches a violation, or that was done before `not_before`, is a Finding: check = rule id,
 // subject = case id + case document id (+ archive systemID when the document is known), facts =
-// started_at, due, overdue_by, satisfied_at, ... An instance done after its due time is not an
-// open finding: it is reported in `resolved_late` with the delay recorded, so the alert layer
-// can resolve the alert and keep the delay. Events and field values later than `now` are
+// rule_pack, started_at, trigger_event_id, due, overdue_by, escalation, violation, earliest,
+// satisfied_at, responsible (times as ISO 8601 in the pack's zone, spans as ISO 8601
+// durations; the legal source is in the pack, see ExplainRule). An instance done after its due time
+// is not an open finding: it is reported in `resolved_late` with the delay recorded, so the alert
+// layer can resolve the alert and keep the delay. Events and field values later than `now` are
 // ignored (evaluating "as of" a past time gives the answer of that time).
 //
 // Findings hold ids, times and rule text only; never names or document content.

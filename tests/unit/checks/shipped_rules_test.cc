@@ -183,7 +183,7 @@ TEST_P(ShippedRule, ReportsTheKnownDueOneSecondAfterIt) {
   EXPECT_EQ(FactOf(f, "due"), s.due);
   EXPECT_EQ(FactOf(f, "overdue_by"), "PT1S");
   EXPECT_EQ(f.subject.case_id, "C1");
-  EXPECT_FALSE(FactOf(f, "source").empty());
+  EXPECT_FALSE(FactOf(f, "responsible").empty());
 }
 
 TEST_P(ShippedRule, EscalatesToItsLastStep) {
