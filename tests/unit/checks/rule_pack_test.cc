@@ -69,6 +69,20 @@ TEST(RulePack, LoadsAValidPack) {
   EXPECT_EQ((*pack)->timezone.name(), "Europe/Stockholm");
 }
 
+TEST(RulePack, LocalClosingDaysAreNotWorkingDays) {
+  const std::string text =
+      Replace(std::string(kHeader) + kGoodRule, "timezone = \"Europe/Stockholm\"",
+              "timezone = \"Europe/Stockholm\"\nclosing_days = [2026-05-15]");
+  auto pack = ParseRulePack(text, "pack.toml");
+  ASSERT_TRUE(pack.ok()) << pack.error().message;
+  using namespace std::chrono;
+  EXPECT_FALSE((*pack)->calendar.IsWorkingDay(LocalDate{year{2026}, May, day{15}}));
+  EXPECT_TRUE((*pack)->calendar.IsWorkingDay(LocalDate{year{2026}, May, day{13}}));
+  ExpectRefused(Replace(std::string(kHeader) + kGoodRule, "timezone = \"Europe/Stockholm\"",
+                        "timezone = \"Europe/Stockholm\"\nclosing_days = [\"15 May\"]"),
+                6, "closing_days entries must be dates");
+}
+
 TEST(RulePack, RefusesUnknownKeyWithFileAndLine) {
   const std::string text = Replace(std::string(kHeader) + kGoodRule, "basis = \"routine\"",
                                    "basis = \"routine\"\nseverity_hint = \"x\"");

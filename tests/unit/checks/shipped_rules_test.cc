@@ -213,6 +213,39 @@ TEST_P(ShippedRule, DoneLateResolvesWithTheDelayRecorded) {
   EXPECT_EQ(ParseIso(FactOf(*late[0], "satisfied_at")), ParseIso(s.due) + 90min);
 }
 
+// Whatever the start (just before either DST change, in Easter week, before 17 May or
+// midsummer), an elapsed due is exactly the duration later and a calendar due is the last second
+// of a local day, and a working-day due falls on a working day.
+TEST_P(ShippedRule, DueIsElapsedOrEndOfALocalDayAroundDstEasterAnd17May) {
+  const Scenario& s = GetParam();
+  const RulePack& pack = Pack(s.pack);
+  const Rule* rule = pack.Find(s.rule);
+  ASSERT_NE(rule, nullptr);
+  ASSERT_TRUE(rule->due.has_value());
+  const std::string zone = pack.timezone.name();
+  for (const Instant start : {Local(zone, 2026, 3, 28, 23, 30), Local(zone, 2026, 10, 24, 23, 30),
+                              Local(zone, 2026, 4, 1, 14), Local(zone, 2027, 5, 14, 15),
+                              Local(zone, 2026, 6, 18, 12), Local(zone, 2026, 1, 31, 8)}) {
+    World w;
+    s.start(w, start);
+    const Evaluation e = Run(w, start + std::chrono::days{400});
+    const auto found = For(e.findings, s.rule);
+    ASSERT_EQ(found.size(), 1u) << pack.timezone.Format(start);
+    const std::string due_text = FactOf(*found[0], "due");
+    const Instant due = ParseIso(due_text);
+    EXPECT_EQ(pack.timezone.Format(due), due_text);
+    if (rule->due->elapsed()) {
+      EXPECT_EQ(due - start, std::chrono::hours{rule->due->count}) << due_text;
+      continue;
+    }
+    EXPECT_EQ(due_text.substr(10, 9), "T23:59:59") << due_text;
+    EXPECT_NE(pack.timezone.LocalDateOf(due + 1s), pack.timezone.LocalDateOf(due)) << due_text;
+    if (rule->due->unit == DurationUnit::kWorkingDays) {
+      EXPECT_TRUE(pack.calendar.IsWorkingDay(pack.timezone.LocalDateOf(due))) << due_text;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Packs, ShippedRule, ::testing::ValuesIn(Scenarios()),
                          [](const ::testing::TestParamInfo<Scenario>& param_info) {
                            std::string name = param_info.param.rule;
