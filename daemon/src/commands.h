@@ -19,6 +19,7 @@ inline constexpr int kExitError = 2;
 using CommandRunner = std::function<int()>;
 
 void RegisterValidateCommand(CLI::App& app, CommandRunner& runner);
+void RegisterDemoCommand(CLI::App& app, CommandRunner& runner);
 void RegisterVerifyCommand(CLI::App& app, CommandRunner& runner);
 void RegisterRulesCommand(CLI::App& app, CommandRunner& runner);
 

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   arkivvakt::daemon::CommandRunner runner;
   // Subcommands, one file each (see commands.h).
   arkivvakt::daemon::RegisterValidateCommand(app, runner);
+  arkivvakt::daemon::RegisterDemoCommand(app, runner);
   arkivvakt::daemon::RegisterVerifyCommand(app, runner);
   arkivvakt::daemon::RegisterRulesCommand(app, runner);
 

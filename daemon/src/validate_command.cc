@@ -4,6 +4,8 @@
 // Text and JSON findings are written as they are found (memory stays flat on huge
 // extractions); the Arkade-compatible report (testReport.schema.json) groups them per test and
 // therefore holds them in memory.
+#include "validate_command.h"
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -20,16 +22,6 @@ namespace arkivvakt::daemon {
 namespace {
 
 enum class Format { kText, kJson, kArkade };
-
-struct ValidateArgs {
-  std::string dir;
-  std::string schemas;
-  std::string format = "text";
-  std::string fail_on = "warning";
-  bool no_files = false;
-  unsigned threads = 0;
-  std::string today;
-};
 
 // Writes findings to stdout as they arrive, from any thread.
 class StreamingSink final : public noark5::FindingSink {
@@ -178,6 +170,8 @@ boost::json::object ArkadeReport(const noark5::ValidationReport& report,
                              {"TestsResults", std::move(executed)}};
 }
 
+}  // namespace
+
 int RunValidate(const ValidateArgs& args) {
   const Format format = args.format == "json"     ? Format::kJson
                         : args.format == "arkade" ? Format::kArkade
@@ -258,8 +252,6 @@ int RunValidate(const ValidateArgs& args) {
   std::cout.flush();
   return sink.worst() >= static_cast<int>(*fail_on) ? kExitFindings : kExitOk;
 }
-
-}  // namespace
 
 void RegisterValidateCommand(CLI::App& app, CommandRunner& runner) {
   auto args = std::make_shared<ValidateArgs>();

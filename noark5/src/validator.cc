@@ -1105,9 +1105,17 @@ void Validation::CheckJournals() {
   Line("N5.59", "Antall journalposter i offentligJournal",
        o.antall_journalposter ? Count(*o.antall_journalposter) : "ikke oppgitt");
   if (l.antall_journalposter != o.antall_journalposter) {
+    // Name the journal that disagrees with arkivstruktur when only one of them does.
+    const bool l_off = l.antall_journalposter != std::optional<std::uint64_t>(journalposter_);
+    const bool o_off = o.antall_journalposter != std::optional<std::uint64_t>(journalposter_);
+    const std::string file = l_off && !o_off ? "loependeJournal.xml" : "offentligJournal.xml";
     Emit(MakeFinding(
-        "N5.59", Severity::kWarning, "offentligJournal.xml", 0, {},
-        "loependeJournal and offentligJournal declare different numbers of journalposter"));
+             "N5.59", Severity::kWarning, file, 0, {},
+             "loependeJournal and offentligJournal declare different numbers of journalposter")
+             .AddFact("loependeJournal",
+                      l.antall_journalposter ? Count(*l.antall_journalposter) : "")
+             .AddFact("offentligJournal",
+                      o.antall_journalposter ? Count(*o.antall_journalposter) : ""));
   } else if (sharp && l.antall_journalposter && *l.antall_journalposter != journalposter_) {
     Emit(MakeFinding("N5.59", Severity::kWarning, "loependeJournal.xml", 0, {},
                      "with sharp period separation the journals must hold as many journalposter as "
@@ -1188,8 +1196,8 @@ void Validation::CheckDocumentFolder() {
     Emit(MakeFinding("N5.28", Severity::kWarning, "arkivuttrekk.xml", 0, {},
                      "antallDokumentfiler is not declared in arkivuttrekk.xml"));
   } else if (declared != disk_keys.size()) {
-    Emit(MakeFinding("N5.28", Severity::kHigh, *folder, 0, {},
-                     "the number of document files differs from antallDokumentfiler")
+    Emit(MakeFinding("N5.28", Severity::kHigh, "arkivuttrekk.xml", 0, {},
+                     "the number of files in " + *folder + "/ differs from antallDokumentfiler")
              .AddFact("expected", Count(declared))
              .AddFact("actual", Count(disk_keys.size())));
   }

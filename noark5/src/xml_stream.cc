@@ -80,6 +80,12 @@ void XmlStream::OnStructuredError(void* self, xmlError* error) {
   if (stream->first_fatal_.empty()) {
     stream->first_fatal_ = RedactXmlMessage(error->message);
     stream->first_fatal_line_ = line;
+    // Entity expansion attempts (billion laughs, undeclared or external entities) are refused
+    // as a security matter, not just a syntax error.
+    stream->first_fatal_is_security_ = error->code == XML_ERR_ENTITY_LOOP ||
+                                       error->code == XML_ERR_UNDECLARED_ENTITY ||
+                                       error->code == XML_WAR_UNDECLARED_ENTITY ||
+                                       error->code == XML_ERR_EXT_ENTITY_STANDALONE;
   }
 }
 
@@ -130,7 +136,8 @@ XmlStream::Event XmlStream::Next() {
   failed_ = true;
   std::uint64_t at = first_fatal_line_ > 0 ? first_fatal_line_ : line();
   std::string why = first_fatal_.empty() ? "not well-formed XML" : first_fatal_;
-  error_ = MakeError(ErrorCode::kParse, display_name_ + ":" + std::to_string(at) + ": " + why);
+  error_ = MakeError(first_fatal_is_security_ ? ErrorCode::kSecurity : ErrorCode::kParse,
+                     display_name_ + ":" + std::to_string(at) + ": " + why);
   return Event::kError;
 }
 
@@ -161,6 +168,12 @@ std::string_view XmlStream::text() const {
 }
 
 std::uint64_t XmlStream::line() const {
+  // The node's own line (where its start tag is); the parser's position runs ahead.
+  if (xmlNodePtr node = xmlTextReaderCurrentNode(reader_.get()); node != nullptr) {
+    if (const long node_line = xmlGetLineNo(node); node_line > 0) {
+      return static_cast<std::uint64_t>(node_line);
+    }
+  }
   const int l = xmlTextReaderGetParserLineNumber(reader_.get());
   return l > 0 ? static_cast<std::uint64_t>(l) : 0;
 }

@@ -89,6 +89,7 @@ class XmlStream {
   Error error_{ErrorCode::kInternal, {}};
   std::string first_fatal_;
   std::uint64_t first_fatal_line_ = 0;
+  bool first_fatal_is_security_ = false;
   bool pending_end_ = false;
   bool failed_ = false;
 };

@@ -1,0 +1,144 @@
+// Hardened parsing: every hostile or broken input gives a clear error naming the file and line,
+// never a crash, never a read outside the input.
+#include "noark5/xml_stream.h"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "noark5/arkivstruktur.h"
+#include "support/test_paths.h"
+
+namespace arkivvakt::noark5 {
+namespace {
+
+class NullHandler : public ArkivstrukturHandler {
+ public:
+  void OnEntity(const Entity&, const EntityContext&) override { ++entities; }
+
+  int entities = 0;
+};
+
+Result<ArkivstrukturSummary> ReadFile(const std::filesystem::path& path) {
+  auto stream = XmlStream::Open(path, "arkivstruktur.xml");
+  if (!stream.ok()) {
+    return stream.error();
+  }
+  NullHandler handler;
+  return ReadArkivstruktur(**stream, handler);
+}
+
+Result<ArkivstrukturSummary> ReadText(const testing::TempDir& dir, const std::string& xml) {
+  testing::WriteFile(dir.path() / "arkivstruktur.xml", xml);
+  return ReadFile(dir.path() / "arkivstruktur.xml");
+}
+
+constexpr const char* kRoot =
+    "<arkiv xmlns=\"http://www.arkivverket.no/standarder/noark5/arkivstruktur\">";
+
+TEST(HardenedXml, RefusesAnEntityBombWithoutExpandingIt) {
+  testing::TempDir dir;
+  std::string bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE arkiv [<!ENTITY a \"aaaaaaaaaa\">";
+  for (int i = 1; i < 10; ++i) {
+    bomb += "<!ENTITY " + std::string(1, static_cast<char>('a' + i)) + " \"";
+    for (int j = 0; j < 10; ++j) {
+      bomb += "&" + std::string(1, static_cast<char>('a' + i - 1)) + ";";
+    }
+    bomb += "\">";
+  }
+  bomb += "]>\n" + std::string(kRoot) + "<systemID>&j;</systemID></arkiv>";
+  auto result = ReadText(dir, bomb);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kSecurity) << result.error().message;
+}
+
+TEST(HardenedXml, RefusesAnExternalEntityAndNeverReadsTheTarget) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.path() / "secret.txt", "TOPSECRET-CONTENT");
+  const std::string xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE arkiv [<!ENTITY x SYSTEM \"file://" +
+                          (dir.path() / "secret.txt").string() + "\">]>\n" + kRoot +
+                          "<systemID>&x;</systemID></arkiv>";
+  auto result = ReadText(dir, xxe);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kSecurity);
+  EXPECT_EQ(result.error().message.find("TOPSECRET"), std::string::npos);
+}
+
+TEST(HardenedXml, TruncatedFileNamesFileAndLine) {
+  testing::TempDir dir;
+  auto result = ReadText(dir, std::string("<?xml version=\"1.0\"?>\n") + kRoot +
+                                  "\n<systemID>A</systemID>\n<arkivdel><syst");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kParse);
+  EXPECT_NE(result.error().message.find("arkivstruktur.xml:4"), std::string::npos)
+      << result.error().message;
+}
+
+TEST(HardenedXml, InvalidUtf8IsAParseErrorWithLine) {
+  testing::TempDir dir;
+  auto result = ReadText(dir, std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") + kRoot +
+                                  "\n<systemID>A\xC3\x28</systemID></arkiv>");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("arkivstruktur.xml:3"), std::string::npos)
+      << result.error().message;
+  EXPECT_NE(result.error().message.find("UTF-8"), std::string::npos);
+}
+
+TEST(HardenedXml, HugeSingleTextNodeStopsAtTheLibraryLimit) {
+  // A 2 GiB text node: libxml2's default limit (no XML_PARSE_HUGE) stops the parse after
+  // 10 MB with an error, instead of buffering gigabytes.
+  testing::TempDir dir;
+  const auto path = dir.path() / "arkivstruktur.xml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "<?xml version=\"1.0\"?>\n" << kRoot << "<systemID>";
+    const std::string chunk(1 << 20, 'a');
+    for (int i = 0; i < 2048; ++i) {
+      out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    }
+    out << "</systemID></arkiv>";
+    ASSERT_TRUE(out.good()) << "could not write the 2 GiB test file";
+  }
+  auto result = ReadFile(path);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("arkivstruktur.xml:2"), std::string::npos)
+      << result.error().message;
+}
+
+TEST(HardenedXml, MissingFileIsNotFound) {
+  auto stream = XmlStream::Open("/nonexistent/arkivstruktur.xml", "arkivstruktur.xml");
+  ASSERT_FALSE(stream.ok());
+  EXPECT_EQ(stream.error().code, ErrorCode::kNotFound);
+}
+
+TEST(SchemaValidation, ReportsInvalidValuesWithLineAndWithoutTheValue) {
+  testing::TempDir dir;
+  testing::WriteFile(
+      dir.path() / "s.xsd",
+      "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\" "
+      "xmlns=\"urn:t\" elementFormDefault=\"qualified\"><xs:element name=\"d\" "
+      "type=\"xs:date\"/></xs:schema>");
+  testing::WriteFile(dir.path() / "x.xml",
+                     "<?xml version=\"1.0\"?>\n\n<d xmlns=\"urn:t\">Kari Nordmann</d>");
+  auto schema = Schema::Load(dir.path() / "s.xsd");
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+  const SchemaValidation v = ValidateWithSchema(dir.path() / "x.xml", **schema);
+  ASSERT_EQ(v.issue_count, 1u);
+  EXPECT_EQ(v.issues[0].line, 3u);
+  EXPECT_EQ(v.issues[0].message.find("Kari"), std::string::npos);
+  EXPECT_TRUE(v.well_formed);
+}
+
+TEST(SchemaValidation, SchemaThatImportsFromTheNetworkIsRefused) {
+  testing::TempDir dir;
+  testing::WriteFile(
+      dir.path() / "s.xsd",
+      "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\">"
+      "<xs:import namespace=\"urn:o\" schemaLocation=\"http://127.0.0.1:9/o.xsd\"/>"
+      "<xs:element name=\"d\" type=\"o:missing\" xmlns:o=\"urn:o\"/></xs:schema>");
+  auto schema = Schema::Load(dir.path() / "s.xsd");
+  EXPECT_FALSE(schema.ok());
+}
+
+}  // namespace
+}  // namespace arkivvakt::noark5
