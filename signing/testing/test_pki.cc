@@ -223,6 +223,7 @@ Result<TestPki> TestPki::Create(const fs::path& dir) {
     s.signer->key = base.string() + ".key";
     s.signer->cert = base.string() + ".pem";
     s.signer->chain = base.string() + ".chain.pem";
+    s.signer->issuer = pki.inter_cert;
     ARKIVVAKT_RETURN_IF_ERROR(NewKey(s.signer->key, s.ec));
     ARKIVVAKT_RETURN_IF_ERROR(
         Csr(s.signer->key, std::string("arkivvakt test signer ") + s.name, base.string() + ".csr"));

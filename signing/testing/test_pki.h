@@ -36,7 +36,8 @@ TimePoint TestValidationTime();
 struct TestSigner {
   std::filesystem::path key;
   std::filesystem::path cert;
-  std::filesystem::path chain;  // cert followed by the intermediate
+  std::filesystem::path chain;   // cert followed by the intermediate
+  std::filesystem::path issuer;  // the intermediate alone
 };
 
 struct TestPki {
