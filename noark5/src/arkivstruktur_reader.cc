@@ -2,6 +2,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "noark5/arkivstruktur.h"
 
@@ -107,7 +108,7 @@ struct ArkivdelSettings {
 
 // One open element.
 struct Frame {
-  std::string name;
+  std::string_view name;  // interned by libxml2 for the life of the stream
   std::string text;
   std::uint64_t line = 0;
   int entity_level = -1;  // index into the entity stack if this element is an entity
@@ -147,12 +148,12 @@ class Reader {
   }
 
  private:
-  Frame& PushFrame() {
+  Frame& PushFrame(std::string_view name) {
     if (frames_depth_ == frames_.size()) {
       frames_.emplace_back();
     }
     Frame& f = frames_[frames_depth_++];
-    f.name.assign(stream_.local_name());
+    f.name = name;
     f.text.clear();
     f.line = stream_.line();
     f.entity_level = -1;
@@ -161,10 +162,39 @@ class Reader {
     return f;
   }
 
+  struct NameInfo {
+    std::string_view name;
+    std::optional<EntityKind> kind;
+  };
+
+  // The element's name and entity kind, cached per interned name (no string compares per element).
+  const NameInfo& LookUpName() {
+    const void* key = stream_.name_key();
+    auto it = names_.find(key);
+    if (it == names_.end()) {
+      const std::string_view name = stream_.local_name();
+      it = names_.emplace(key, NameInfo{name, EntityKindFromName(name)}).first;
+    }
+    return it->second;
+  }
+
+  bool InOurNamespace() {
+    const void* key = stream_.namespace_key();
+    if (key != last_ns_key_ || key == nullptr) {
+      last_ns_key_ = key;
+      last_ns_ours_ = stream_.namespace_uri() == kArkivstrukturNamespace;
+    }
+    return last_ns_ours_;
+  }
+
   Entity& PushEntity() {
     if (entity_depth_ == entities_.size()) {
       entities_.push_back(std::make_unique<Entity>());
     }
+    if (child_keys_.size() < entities_.size()) {
+      child_keys_.resize(entities_.size());
+    }
+    child_keys_[entity_depth_].clear();
     Entity& e = *entities_[entity_depth_++];
     e.Clear();
     return e;
@@ -177,8 +207,9 @@ class Reader {
       parent->has_child = true;
     }
     const bool parent_foreign = parent != nullptr && parent->foreign;
-    const std::string_view name = stream_.local_name();
-    const bool in_our_ns = stream_.namespace_uri() == kArkivstrukturNamespace;
+    const NameInfo& info = LookUpName();
+    const std::string_view name = info.name;
+    const bool in_our_ns = InOurNamespace();
 
     if (parent == nullptr) {
       saw_root_ = true;
@@ -194,7 +225,7 @@ class Reader {
     const bool parent_is_entity = parent == nullptr || parent->entity_level >= 0;
     std::optional<EntityKind> kind;
     if (!parent_foreign && in_our_ns && parent_is_entity) {
-      kind = EntityKindFromName(name);
+      kind = info.kind;
     }
     if (kind) {
       if (entity_depth_ > 0) {
@@ -203,6 +234,8 @@ class Reader {
         if (owner.CountChildEntities(*kind) == 1 && owner.kind == EntityKind::kArkivdel) {
           RememberArkivdel(owner);
         }
+        // The owner's kassasjon and skjerming precede its child entities in every version.
+        Resolve(entity_depth_ - 1);
       }
       int nesting = 0;
       for (std::size_t i = 0; i < entity_depth_; ++i) {
@@ -217,22 +250,25 @@ class Reader {
         type.erase(0, colon + 1);
       }
       e.type = type.empty() ? std::string(name) : std::move(type);
-      Frame& f = PushFrame();
+      Frame& f = PushFrame(name);
       f.entity_level = static_cast<int>(entity_depth_ - 1);
       return {};
     }
 
     if (parent != nullptr && parent->entity_level >= 0 && entity_depth_ > 0) {
       Entity& owner = *entities_[entity_depth_ - 1];
-      auto it = std::find_if(owner.child_elements.begin(), owner.child_elements.end(),
-                             [&](const auto& p) { return p.first == name; });
-      if (it == owner.child_elements.end()) {
+      // child_keys_ runs parallel to owner.child_elements: compare interned names, not strings.
+      std::vector<const void*>& keys = child_keys_[entity_depth_ - 1];
+      const void* key = stream_.name_key();
+      const auto found = std::find(keys.begin(), keys.end(), key);
+      if (found == keys.end()) {
+        keys.push_back(key);
         owner.child_elements.emplace_back(std::string(name), 1);
       } else {
-        ++it->second;
+        ++owner.child_elements[static_cast<std::size_t>(found - keys.begin())].second;
       }
     }
-    Frame& f = PushFrame();
+    Frame& f = PushFrame(name);
     f.foreign = parent_foreign || !in_our_ns || name == "virksomhetsspesifikkeMetadata";
     return {};
   }
@@ -323,29 +359,57 @@ class Reader {
     }
   }
 
+  // Effective retention and screening of the entity at `level`: its own, else that of an
+  // arkivdel it refers to (M208), else its parent's. Computed once per entity.
+  void Resolve(std::size_t level) {
+    if (resolved_.size() < entities_.size()) {
+      resolved_.resize(entities_.size());
+    }
+    Resolved& r = resolved_[level];
+    if (r.done) {
+      return;
+    }
+    const Entity& e = *entities_[level];
+    r.retention = EffectiveRetention{};
+    r.screening = EffectiveScreening{};
+    ApplyOwn(e, r.retention, r.screening);
+    std::string_view own_arkivdel;
+    for (std::size_t i = 0; i < level; ++i) {
+      if (entities_[i]->kind == EntityKind::kArkivdel) {
+        own_arkivdel = entities_[i]->system_id;
+      }
+    }
+    ApplyReferanseArkivdel(e, r.retention, r.screening, own_arkivdel);
+    if (level > 0) {
+      Resolve(level - 1);
+      const Resolved& parent = resolved_[level - 1];
+      if (!r.retention.present) {
+        r.retention = parent.retention;
+      }
+      if (!r.screening.present) {
+        r.screening = parent.screening;
+      }
+    }
+    r.done = true;
+  }
+
   void FinishEntity() {
-    Entity& e = *entities_[entity_depth_ - 1];
+    const std::size_t level = entity_depth_ - 1;
+    Entity& e = *entities_[level];
     ++summary_.entities[static_cast<std::size_t>(e.kind)];
     if (e.kind == EntityKind::kArkivdel) {
       RememberArkivdel(e);
     }
     ancestor_view_.clear();
-    std::string_view own_arkivdel;
-    for (std::size_t i = 0; i + 1 < entity_depth_; ++i) {
+    for (std::size_t i = 0; i < level; ++i) {
       ancestor_view_.push_back(entities_[i].get());
-      if (entities_[i]->kind == EntityKind::kArkivdel) {
-        own_arkivdel = entities_[i]->system_id;
-      }
     }
+    Resolve(level);
     EntityContext context;
     context.ancestors = ancestor_view_;
-    // Nearest first: the entity itself, then its ancestors inward-out.
-    ApplyOwn(e, context.retention, context.screening);
-    ApplyReferanseArkivdel(e, context.retention, context.screening, own_arkivdel);
-    for (auto it = ancestor_view_.rbegin(); it != ancestor_view_.rend(); ++it) {
-      ApplyOwn(**it, context.retention, context.screening);
-      ApplyReferanseArkivdel(**it, context.retention, context.screening, own_arkivdel);
-    }
+    context.retention = std::move(resolved_[level].retention);
+    context.screening = std::move(resolved_[level].screening);
+    resolved_[level].done = false;  // the slot is reused by the next entity at this depth
     handler_.OnEntity(e, context);
     --entity_depth_;
   }
@@ -357,6 +421,18 @@ class Reader {
   std::vector<std::unique_ptr<Entity>> entities_;  // reused; entity_depth_ are live
   std::size_t entity_depth_ = 0;
   std::vector<const Entity*> ancestor_view_;
+
+  struct Resolved {
+    EffectiveRetention retention;
+    EffectiveScreening screening;
+    bool done = false;
+  };
+
+  std::vector<Resolved> resolved_;  // parallel to entities_
+  std::unordered_map<const void*, NameInfo> names_;
+  std::vector<std::vector<const void*>> child_keys_;  // per entity level
+  const void* last_ns_key_ = nullptr;
+  bool last_ns_ours_ = false;
   std::map<std::string, ArkivdelSettings, std::less<>> arkivdeler_;  // few: one per arkivdel
   ArkivstrukturSummary summary_;
   bool saw_root_ = false;

@@ -101,7 +101,16 @@ std::string Count(std::uint64_t n) {
 }
 
 // Counts per key, printed in key order.
-using Tally = std::map<std::string, std::uint64_t>;
+using Tally = std::map<std::string, std::uint64_t, std::less<>>;
+
+// Counts `key` without allocating when it has been seen before.
+void Bump(Tally& tally, std::string_view key) {
+  if (auto it = tally.find(key); it != tally.end()) {
+    ++it->second;
+  } else {
+    tally.emplace(std::string(key), 1);
+  }
+}
 
 }  // namespace
 
@@ -163,7 +172,7 @@ struct FixityJob {
   std::string format;
   std::string system_id;
   std::uint64_t line = 0;
-  bool under_utgaar = false;
+  std::vector<std::string> containers;  // systemIDs of the enclosing mappe and registreringer
 };
 
 struct PendingReference {
@@ -175,6 +184,13 @@ struct PendingReference {
 struct PendingChecksum {
   AddmlFileRef ref;
   std::future<Result<FileDigest>> digest;
+};
+
+// Counts for N5.21/N5.24 waiting on whether the enclosing mappe or registrering is «Utgår».
+struct PendingCounts {
+  std::uint64_t registreringer_without_docs = 0;
+  std::uint64_t dokbeskr_without_objects = 0;
+  std::uint64_t dokbeskr_without_objects_physical = 0;
 };
 
 struct DisposalAccumulator {
@@ -223,6 +239,7 @@ class Validation final : public ArkivstrukturHandler {
   void Summarise();
   void VerifyDocument(FixityJob& job);
   void CountSubObjects(const Entity& e);
+  void CountUnlessUtgaar(const EntityContext& ctx, const PendingCounts& counts);
 
   const ValidateOptions& options_;
   Emitter emitter_;
@@ -244,6 +261,16 @@ class Validation final : public ArkivstrukturHandler {
   std::vector<PendingReference> pending_klasse_refs_;
   std::uint64_t dropped_references_ = 0;
   std::unordered_map<const Entity*, DisposalAccumulator> disposal_;
+  std::unordered_map<const Entity*, PendingCounts> pending_counts_;
+  std::mutex utgaar_mutex_;  // guards utgaar_ids_ and empty_files_pending_ (hashing threads)
+  std::set<std::string, std::less<>> utgaar_ids_;
+
+  struct PendingEmptyFile {
+    Finding finding;
+    std::vector<std::string> containers;
+  };
+
+  std::vector<PendingEmptyFile> empty_files_pending_;
   std::vector<std::uint64_t> referenced_keys_;
 
   std::array<std::uint64_t, kEntityKindCount> entities_{};
@@ -260,7 +287,7 @@ class Validation final : public ArkivstrukturHandler {
   std::uint64_t dokbeskr_without_objects_ = 0, dokbeskr_without_objects_physical_ = 0;
   std::uint64_t journalposter_ = 0;
   std::string min_journaldato_, max_journaldato_;
-  std::map<std::string, std::pair<std::string, std::string>>
+  std::map<std::string, std::pair<std::string, std::string>, std::less<>>
       registrering_dates_;  // arkivdel → (min, max)
   std::uint64_t invalid_registrering_dates_ = 0;
   std::array<std::uint64_t, kEntityKindCount> parter_{}, merknader_{}, kryssreferanser_{},
@@ -498,25 +525,142 @@ void Validation::OnEmptyElement(std::string_view element, std::uint64_t line, co
 
 void Validation::CountSubObjects(const Entity& e) {
   const auto k = static_cast<std::size_t>(e.kind);
-  parter_[k] += e.CountChild("part") + e.CountChild("sakspart");
-  merknader_[k] += e.CountChild("merknad");
-  kryssreferanser_[k] += e.CountChild("kryssreferanse");
-  skjerminger_[k] += e.CountChild("skjerming");
-  graderinger_[k] += e.CountChild("gradering");
-  kassasjoner_[k] += e.CountChild("kassasjon");
-  utfoerte_kassasjoner_[k] += e.CountChild("utfoertKassasjon");
-  presedenser_ += e.CountChild("presedens");
-  korrespondanseparter_ += e.CountChild("korrespondansepart");
-  avskrivninger_ += e.CountChild("avskrivning");
-  dokumentflyter_ += e.CountChild("dokumentflyt");
-  konverteringer_ += e.CountChild("konvertering");
-  if (e.CountChild("avskrivning") > 0) {
+  bool has_avskrivning = false;
+  // One pass over the direct children (N5.35–N5.46 count sub-objects per level).
+  for (const auto& [child, n] : e.child_elements) {
+    const std::string_view name = child;  // length compared first: cheap misses
+    if (name == "part" || name == "sakspart") {
+      parter_[k] += n;
+    } else if (name == "merknad") {
+      merknader_[k] += n;
+    } else if (name == "kryssreferanse") {
+      kryssreferanser_[k] += n;
+    } else if (name == "skjerming") {
+      skjerminger_[k] += n;
+    } else if (name == "gradering") {
+      graderinger_[k] += n;
+    } else if (name == "kassasjon") {
+      kassasjoner_[k] += n;
+    } else if (name == "utfoertKassasjon") {
+      utfoerte_kassasjoner_[k] += n;
+    } else if (name == "presedens") {
+      presedenser_ += n;
+    } else if (name == "korrespondansepart") {
+      korrespondanseparter_ += n;
+    } else if (name == "avskrivning") {
+      avskrivninger_ += n;
+      has_avskrivning = true;
+    } else if (name == "dokumentflyt") {
+      dokumentflyter_ += n;
+    } else if (name == "konvertering") {
+      konverteringer_ += n;
+    }
+  }
+  if (has_avskrivning) {
     for (const Field& f : e.fields) {
       if (f.path == "avskrivning/avskrivningsmaate") {
-        ++avskrivningsmaate_[f.value];
+        Bump(avskrivningsmaate_, f.value);
       }
     }
   }
+}
+
+namespace {
+
+// The fields the validator reads from one entity, picked in a single pass over its fields.
+struct Picked {
+  std::string_view saksstatus, journalstatus, journalposttype, dokumentstatus, dokumentmedium,
+      opprettet_dato, journaldato, format, referanse_dokumentfil, sjekksum, sjekksum_algoritme,
+      filstoerrelse;
+  const Field* skjerming_ends = nullptr;
+  bool utfoert_kassasjon = false;
+};
+
+Picked Pick(const Entity& e) {
+  Picked p;
+  for (const Field& f : e.fields) {
+    const std::string_view path = f.path;
+    switch (path.front()) {
+      case 'd':
+        if (path == "dokumentstatus") {
+          p.dokumentstatus = f.value;
+        } else if (path == "dokumentmedium") {
+          p.dokumentmedium = f.value;
+        }
+        break;
+      case 'f':
+        if (path == "format") {
+          p.format = f.value;
+        } else if (path == "filstoerrelse") {
+          p.filstoerrelse = f.value;
+        }
+        break;
+      case 'j':
+        if (path == "journalstatus") {
+          p.journalstatus = f.value;
+        } else if (path == "journalposttype") {
+          p.journalposttype = f.value;
+        } else if (path == "journaldato") {
+          p.journaldato = f.value;
+        }
+        break;
+      case 'o':
+        if (path == "opprettetDato") {
+          p.opprettet_dato = f.value;
+        }
+        break;
+      case 'r':
+        if (path == "referanseDokumentfil") {
+          p.referanse_dokumentfil = f.value;
+        }
+        break;
+      case 's':
+        if (path == "saksstatus") {
+          p.saksstatus = f.value;
+        } else if (path == "sjekksum") {
+          p.sjekksum = f.value;
+        } else if (path == "sjekksumAlgoritme") {
+          p.sjekksum_algoritme = f.value;
+        } else if (path == "skjerming/skjermingOpphoererDato") {
+          p.skjerming_ends = &f;
+        }
+        break;
+      case 'u':
+        if (path == "utfoertKassasjon/kassertDato") {
+          p.utfoert_kassasjon = true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return p;
+}
+
+// The nearest enclosing mappe or registrering: whether it is «Utgår» is only known at its end,
+// because saksstatus and journalstatus follow the child entities in the schemas.
+const Entity* NearestContainer(const EntityContext& ctx) {
+  for (auto it = ctx.ancestors.rbegin(); it != ctx.ancestors.rend(); ++it) {
+    if ((*it)->kind == EntityKind::kMappe || (*it)->kind == EntityKind::kRegistrering) {
+      return *it;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void Validation::CountUnlessUtgaar(const EntityContext& ctx, const PendingCounts& counts) {
+  if (const Entity* container = NearestContainer(ctx)) {
+    PendingCounts& pending = pending_counts_[container];
+    pending.registreringer_without_docs += counts.registreringer_without_docs;
+    pending.dokbeskr_without_objects += counts.dokbeskr_without_objects;
+    pending.dokbeskr_without_objects_physical += counts.dokbeskr_without_objects_physical;
+    return;
+  }
+  registreringer_without_docs_ += counts.registreringer_without_docs;
+  dokbeskr_without_objects_ += counts.dokbeskr_without_objects;
+  dokbeskr_without_objects_physical_ += counts.dokbeskr_without_objects_physical;
 }
 
 void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
@@ -527,21 +671,10 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
   }
   CountSubObjects(e);
 
-  const Entity* arkivdel = nullptr;
-  bool under_utgaar = false;
-  for (const Entity* a : ctx.ancestors) {
-    if (a->kind == EntityKind::kArkivdel) {
-      arkivdel = a;
-    }
-    if ((a->kind == EntityKind::kMappe && IsUtgaar(a->Get("saksstatus"))) ||
-        (a->kind == EntityKind::kRegistrering && IsUtgaar(a->Get("journalstatus")))) {
-      under_utgaar = true;
-    }
-  }
-  const std::string arkivdel_id = arkivdel != nullptr ? arkivdel->system_id : std::string();
+  const Picked p = Pick(e);
 
   // Screening whose end date has passed: the record may now be public (or the date is wrong).
-  if (const Field* ends = e.Find("skjerming/skjermingOpphoererDato")) {
+  if (const Field* ends = p.skjerming_ends) {
     const std::string_view date = DatePart(ends->value);
     if (!date.empty() && date < options_.today) {
       Emit(MakeFinding(check_id::kAccScreeningExpired, Severity::kWarning, arkivstruktur_name_,
@@ -575,7 +708,7 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
 
   switch (e.kind) {
     case EntityKind::kArkiv:
-      ++arkiv_by_level_["nivå " + std::to_string(e.nesting + 1)];
+      Bump(arkiv_by_level_, "nivå " + std::to_string(e.nesting + 1));
       arkivdeler_per_arkiv_.push_back(
           {"Arkiv " + e.system_id, Count(e.CountChildEntities(EntityKind::kArkivdel))});
       for (const Field& f : e.fields) {
@@ -595,7 +728,7 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       break;
     case EntityKind::kKlasse: {
       klasse_ids_.insert(e.system_id);
-      ++klasser_by_level_["nivå " + std::to_string(e.nesting + 1)];
+      Bump(klasser_by_level_, "nivå " + std::to_string(e.nesting + 1));
       const auto sub = e.CountChildEntities(EntityKind::kKlasse);
       const auto mapper = e.CountChildEntities(EntityKind::kMappe);
       const auto regs = e.CountChildEntities(EntityKind::kRegistrering);
@@ -615,11 +748,13 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       break;
     }
     case EntityKind::kMappe: {
-      ++mapper_by_type_[e.type + (e.nesting > 0
-                                      ? " (undermappe nivå " + std::to_string(e.nesting) + ")"
-                                      : "")];
-      const std::string_view created = DatePart(e.Get("opprettetDato"));
-      ++mapper_by_year_[created.empty() ? "ukjent" : std::string(created.substr(0, 4))];
+      if (e.nesting > 0) {
+        Bump(mapper_by_type_, e.type + " (undermappe nivå " + std::to_string(e.nesting) + ")");
+      } else {
+        Bump(mapper_by_type_, e.type);
+      }
+      const std::string_view created = DatePart(p.opprettet_dato);
+      Bump(mapper_by_year_, created.empty() ? std::string_view("ukjent") : created.substr(0, 4));
       if (e.CountChildEntities(EntityKind::kMappe) == 0 &&
           e.CountChildEntities(EntityKind::kRegistrering) == 0) {
         ++mapper_empty_;
@@ -627,29 +762,42 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
           mapper_empty_ids_.push_back(e.system_id);
         }
       }
-      if (e.type == "saksmappe" || e.Has("saksstatus")) {
-        const std::string status(e.Get("saksstatus"));
-        ++saksstatus_[status];
+      if (e.type == "saksmappe" || !p.saksstatus.empty()) {
+        const std::string_view status = p.saksstatus;
+        Bump(saksstatus_, status);
         if (!EqualsIgnoreCase(status, "Avsluttet") && !IsUtgaar(status)) {
-          Emit(MakeFinding(
-                   "N5.15", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
-                   "saksstatus is '" + status + "'; an extraction expects «Avsluttet» or «Utgår»")
-                   .AddFact("saksstatus", status));
+          Emit(MakeFinding("N5.15", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                           "saksstatus is '" + std::string(status) +
+                               "'; an extraction expects «Avsluttet» or «Utgår»")
+                   .AddFact("saksstatus", std::string(status)));
         }
       }
       break;
     }
     case EntityKind::kRegistrering: {
-      ++registreringer_by_type_[e.type];
-      const std::string_view created_raw = e.Get("opprettetDato");
+      Bump(registreringer_by_type_, e.type);
+      const std::string_view created_raw = p.opprettet_dato;
       const std::string_view created = DatePart(created_raw);
-      ++registreringer_by_year_[created.empty() ? "ukjent" : std::string(created.substr(0, 4))];
+      Bump(registreringer_by_year_,
+           created.empty() ? std::string_view("ukjent") : created.substr(0, 4));
       if (!created_raw.empty() && !IsXsDateOrDateTime(created_raw)) {
         ++invalid_registrering_dates_;
         Emit(MakeFinding("N5.27", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
                          "opprettetDato is not a valid date"));
       } else if (!created_raw.empty()) {
-        auto& [min, max] = registrering_dates_[arkivdel_id];
+        std::string_view arkivdel_id;
+        for (const Entity* a : ctx.ancestors) {
+          if (a->kind == EntityKind::kArkivdel) {
+            arkivdel_id = a->system_id;
+          }
+        }
+        auto it = registrering_dates_.find(arkivdel_id);
+        if (it == registrering_dates_.end()) {
+          it = registrering_dates_
+                   .emplace(std::string(arkivdel_id), std::pair<std::string, std::string>())
+                   .first;
+        }
+        auto& [min, max] = it->second;
         if (min.empty() || created_raw < min) {
           min = created_raw;
         }
@@ -659,27 +807,26 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       }
       const bool has_documents = e.CountChildEntities(EntityKind::kDokumentbeskrivelse) > 0 ||
                                  e.CountChildEntities(EntityKind::kDokumentobjekt) > 0;
-      const bool utgaar = under_utgaar || IsUtgaar(e.Get("journalstatus"));
-      if (!has_documents && !utgaar) {
-        ++registreringer_without_docs_;
+      if (!has_documents && !IsUtgaar(p.journalstatus)) {
+        CountUnlessUtgaar(ctx, PendingCounts{1, 0, 0});
       }
       if (e.type == "journalpost") {
         ++journalposter_;
-        const std::string type(e.Get("journalposttype"));
-        ++journalposttype_[type.empty() ? "(tom)" : type];
+        const std::string_view type = p.journalposttype;
+        Bump(journalposttype_, type.empty() ? std::string_view("(tom)") : type);
         if (type.empty()) {
           Emit(MakeFinding("N5.17", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
                            "journalpost has no journalposttype"));
         }
-        const std::string status(e.Get("journalstatus"));
-        ++journalstatus_[status];
+        const std::string_view status = p.journalstatus;
+        Bump(journalstatus_, status);
         if (!EqualsIgnoreCase(status, "Arkivert") && !IsUtgaar(status)) {
-          Emit(MakeFinding(
-                   "N5.22", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
-                   "journalstatus is '" + status + "'; an extraction expects «Arkivert» or «Utgår»")
-                   .AddFact("journalstatus", status));
+          Emit(MakeFinding("N5.22", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
+                           "journalstatus is '" + std::string(status) +
+                               "'; an extraction expects «Arkivert» or «Utgår»")
+                   .AddFact("journalstatus", std::string(status)));
         }
-        const std::string_view journaldato = DatePart(e.Get("journaldato"));
+        const std::string_view journaldato = DatePart(p.journaldato);
         if (!journaldato.empty()) {
           if (min_journaldato_.empty() || journaldato < min_journaldato_) {
             min_journaldato_ = journaldato;
@@ -692,29 +839,24 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       break;
     }
     case EntityKind::kDokumentbeskrivelse: {
-      const std::string status(e.Get("dokumentstatus"));
-      ++dokumentstatus_[status];
+      const std::string_view status = p.dokumentstatus;
+      Bump(dokumentstatus_, status);
       if (status != "Dokumentet er ferdigstilt" && status != "F") {
         Emit(MakeFinding("N5.25", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
-                         "dokumentstatus is '" + status +
+                         "dokumentstatus is '" + std::string(status) +
                              "'; an extraction expects «Dokumentet er ferdigstilt»")
-                 .AddFact("dokumentstatus", status));
+                 .AddFact("dokumentstatus", std::string(status)));
       }
-      const bool utgaar =
-          under_utgaar || (ctx.parent() != nullptr && IsUtgaar(ctx.parent()->Get("journalstatus")));
-      if (e.CountChildEntities(EntityKind::kDokumentobjekt) == 0 && !utgaar) {
-        const std::string_view medium = e.Get("dokumentmedium");
-        if (medium == "Fysisk medium" || medium == "Fysisk arkiv") {
-          ++dokbeskr_without_objects_physical_;
-        } else {
-          ++dokbeskr_without_objects_;
-        }
+      if (e.CountChildEntities(EntityKind::kDokumentobjekt) == 0) {
+        const std::string_view medium = p.dokumentmedium;
+        const bool physical = medium == "Fysisk medium" || medium == "Fysisk arkiv";
+        CountUnlessUtgaar(ctx, PendingCounts{0, physical ? 0u : 1u, physical ? 1u : 0u});
       }
       // Overdue disposal, attributed to the entity that holds the kassasjon decision.
       const EffectiveRetention& r = ctx.retention;
       const std::string_view due = DatePart(r.kassasjonsdato);
       if (r.present && (EqualsIgnoreCase(r.vedtak, "Kasseres") || r.vedtak == "K") &&
-          !due.empty() && due < options_.today && !e.Has("utfoertKassasjon/kassertDato")) {
+          !due.empty() && due < options_.today && !p.utfoert_kassasjon) {
         const Entity* source = nullptr;
         if (!r.via_referanse_arkivdel) {
           if (r.source_kind == e.kind && r.source_system_id == e.system_id) {
@@ -743,12 +885,12 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       break;
     }
     case EntityKind::kDokumentobjekt: {
-      const std::string format = Lower(e.Get("format"));
-      ++formats_[format.empty() ? "(tom)" : format];
+      const std::string format = Lower(p.format);
+      Bump(formats_, format.empty() ? std::string_view("(tom)") : std::string_view(format));
       if (!options_.check_document_files) {
         break;
       }
-      const std::string_view reference = e.Get("referanseDokumentfil");
+      const std::string_view reference = p.referanse_dokumentfil;
       std::string owner_id = e.system_id;
       if (owner_id.empty() && ctx.parent() != nullptr) {
         owner_id = ctx.parent()->system_id;
@@ -767,15 +909,35 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       referenced_keys_.push_back(detail::PathKey(*normalised));
       FixityJob job;
       job.reference = std::move(*normalised);
-      job.sjekksum = e.Get("sjekksum");
-      job.algoritme = e.Get("sjekksumAlgoritme");
-      job.filstoerrelse = e.Get("filstoerrelse");
-      job.format = e.Get("format");
+      job.sjekksum = p.sjekksum;
+      job.algoritme = p.sjekksum_algoritme;
+      job.filstoerrelse = p.filstoerrelse;
+      job.format = p.format;
       job.system_id = std::move(owner_id);
       job.line = e.line;
-      job.under_utgaar = under_utgaar;
+      for (const Entity* a : ctx.ancestors) {
+        if (a->kind == EntityKind::kMappe || a->kind == EntityKind::kRegistrering) {
+          job.containers.push_back(a->system_id);
+        }
+      }
       hash_queue_->Submit(std::move(job));
       break;
+    }
+  }
+
+  // A mappe or registrering has ended: its status is known, so settle what waited on it.
+  if (e.kind == EntityKind::kMappe || e.kind == EntityKind::kRegistrering) {
+    const bool utgaar = IsUtgaar(e.kind == EntityKind::kMappe ? p.saksstatus : p.journalstatus);
+    if (utgaar && !e.system_id.empty()) {
+      std::lock_guard lock(utgaar_mutex_);
+      utgaar_ids_.insert(e.system_id);
+    }
+    if (auto it = pending_counts_.find(&e); it != pending_counts_.end()) {
+      const PendingCounts counts = it->second;
+      pending_counts_.erase(it);
+      if (!utgaar) {
+        CountUnlessUtgaar(ctx, counts);
+      }
     }
   }
 
@@ -873,9 +1035,11 @@ void Validation::VerifyDocument(FixityJob& job) {
              .AddFact("declared_format", job.format)
              .AddFact("content", std::string(detail::FamilyName(actual))));
   }
-  if (file.digest.size == 0 && !job.under_utgaar) {
-    ++empty_files_;
-    Emit(finding("N5.64", Severity::kHigh, "document file is empty (0 bytes)"));
+  if (file.digest.size == 0) {
+    // Reported at the end, once it is known whether an enclosing unit is «Utgår».
+    std::lock_guard lock(utgaar_mutex_);
+    empty_files_pending_.push_back(
+        {finding("N5.64", Severity::kHigh, "document file is empty (0 bytes)"), job.containers});
   }
 }
 
@@ -1235,6 +1399,16 @@ void Validation::CheckDocumentFolder() {
   }
   Line("N5.33", "Dokumentfiler uten referanse", Count(unreferenced));
   Line("N5.30", "Dokumentfiler kontrollert", Count(documents_hashed_.load()));
+  for (PendingEmptyFile& empty : empty_files_pending_) {
+    const bool excused =
+        std::any_of(empty.containers.begin(), empty.containers.end(),
+                    [&](const std::string& id) { return utgaar_ids_.contains(id); });
+    if (!excused) {
+      ++empty_files_;
+      Emit(std::move(empty.finding));
+    }
+  }
+  empty_files_pending_.clear();
   Line("N5.64", "Tomme dokumentfiler", Count(empty_files_.load()));
 }
 

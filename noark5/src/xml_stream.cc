@@ -82,10 +82,9 @@ void XmlStream::OnStructuredError(void* self, xmlError* error) {
     stream->first_fatal_line_ = line;
     // Entity expansion attempts (billion laughs, undeclared or external entities) are refused
     // as a security matter, not just a syntax error.
-    stream->first_fatal_is_security_ = error->code == XML_ERR_ENTITY_LOOP ||
-                                       error->code == XML_ERR_UNDECLARED_ENTITY ||
-                                       error->code == XML_WAR_UNDECLARED_ENTITY ||
-                                       error->code == XML_ERR_EXT_ENTITY_STANDALONE;
+    stream->first_fatal_is_security_ =
+        error->code == XML_ERR_ENTITY_LOOP || error->code == XML_ERR_UNDECLARED_ENTITY ||
+        error->code == XML_WAR_UNDECLARED_ENTITY || error->code == XML_ERR_EXT_ENTITY_STANDALONE;
   }
 }
 
@@ -145,6 +144,16 @@ std::string_view XmlStream::local_name() const {
   const xmlChar* name = xmlTextReaderConstLocalName(reader_.get());
   return name != nullptr ? std::string_view(reinterpret_cast<const char*>(name))
                          : std::string_view();
+}
+
+const void* XmlStream::name_key() const {
+  const xmlNode* node = xmlTextReaderCurrentNode(reader_.get());
+  return node != nullptr ? static_cast<const void*>(node->name) : nullptr;
+}
+
+const void* XmlStream::namespace_key() const {
+  const xmlNode* node = xmlTextReaderCurrentNode(reader_.get());
+  return node != nullptr ? static_cast<const void*>(node->ns) : nullptr;
 }
 
 std::string_view XmlStream::namespace_uri() const {

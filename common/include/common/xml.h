@@ -25,7 +25,7 @@
 namespace arkivvakt {
 
 // Parser options for every document: see the policy above.
-inline constexpr int kHardenedXmlOptions = XML_PARSE_NONET;
+inline constexpr int kHardenedXmlOptions = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
 
 struct XmlCharFree {
   void operator()(xmlChar* p) const noexcept { xmlFree(p); }

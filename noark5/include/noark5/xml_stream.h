@@ -66,6 +66,11 @@ class XmlStream {
   // Valid after kStart/kEnd: local name and namespace URI of the element.
   std::string_view local_name() const;
   std::string_view namespace_uri() const;
+  // Valid after kStart/kEnd: identities of the element's local name and namespace. libxml2
+  // interns names per stream, so equal keys mean equal names; lets hot loops compare pointers
+  // instead of strings. nullptr when there is no element or no namespace.
+  const void* name_key() const;
+  const void* namespace_key() const;
   // Valid after kStart: value of an attribute (by local name and namespace; "" if absent).
   std::string attribute(const char* local_name, const char* namespace_uri = nullptr) const;
   // Valid after kText: the text (entities are not expanded; CDATA included).
