@@ -1,0 +1,138 @@
+// Alerts (DESIGN.md §7): identity, lifecycle and history, and the interfaces through which the
+// daemon persists them (AlertStore) and queues notifications (OutboxStore).
+//
+// An alert is identified by (check id, subject key). The lifecycle is a small pure state
+// machine over Alert values: a cycle that finds the problem again keeps the alert open and counts
+// occurrences (kSeenAgain); a cycle that no longer finds it resolves it (actor "arkivvakt"); a
+// later recurrence reopens it. People acknowledge (with a comment), assign, and resolve with a
+// reason. Every transition appends an AlertEvent (who, when, comment) to the history; nothing in
+// the history is ever changed or removed. Times are parameters: nothing here reads the clock.
+//
+// Personal data: subject keys and actors are ids; comments are free text written by archive
+// staff and may be shown to them, but they never go into logs, error messages, the audit log
+// (only their SHA-256) or notifications.
+//
+// Thread-safety: plain values and pure functions. AlertStore/OutboxStore implementations state
+// their own threading (daemon/store: one thread per store object).
+// Errors: lifecycle functions return kInvalidArgument for a transition the state does not allow
+// (e.g. acknowledging a resolved alert); stores return kIo/kInternal when persistence failed,
+// and then nothing of the operation was written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/finding.h"
+#include "common/result.h"
+
+namespace arkivvakt::alerts {
+
+// The names are the values stored in the database and shown in the API.
+enum class AlertState { kOpen, kAcknowledged, kResolved };
+
+std::string_view AlertStateName(AlertState state);
+std::optional<AlertState> ParseAlertState(std::string_view name);
+
+enum class AlertEventKind { kOpened, kSeenAgain, kAcknowledged, kAssigned, kResolved, kReopened };
+
+std::string_view AlertEventKindName(AlertEventKind kind);
+std::optional<AlertEventKind> ParseAlertEventKind(std::string_view name);
+
+// The actor recorded for transitions the daemon makes itself.
+inline constexpr std::string_view kSystemActor = "arkivvakt";
+
+struct AlertKey {
+  std::string check;        // stable check id, e.g. "LOCK-CHANGED"
+  std::string subject_key;  // SubjectKey() of the finding's subject
+
+  friend bool operator==(const AlertKey&, const AlertKey&) = default;
+};
+
+// Canonical, stable text for a Subject: "asid=...;cdid=...;case=...;file=...;line=..." with
+// empty fields left out and ';', '=' and '\\' escaped with '\\'.
+std::string SubjectKey(const Subject& subject);
+
+struct AlertEvent {
+  AlertEventKind kind = AlertEventKind::kOpened;
+  TimePoint at{};
+  std::string actor;    // user id, or kSystemActor
+  std::string comment;  // acknowledgement comment, resolution reason, assignee for kAssigned
+};
+
+struct Alert {
+  std::int64_t id = 0;  // 0 until stored
+  AlertKey key;
+  Severity severity = Severity::kWarning;
+  AlertState state = AlertState::kOpen;
+  std::string assignee;  // user id; empty = nobody
+  std::string message;   // latest finding message (ids and numbers only, see Finding)
+  TimePoint first_seen{};
+  TimePoint last_seen{};
+  std::int64_t occurrences = 0;     // times a cycle found it, over the alert's whole life
+  std::vector<AlertEvent> history;  // oldest first
+};
+
+// A new alert for a finding seen at `at` (state open, one kOpened event).
+Alert OpenAlert(const Finding& finding, TimePoint at);
+
+// A cycle found the alert's problem again at `at`: an open or acknowledged alert stays in its
+// state (kSeenAgain), a resolved one is reopened (kReopened). Updates severity and message.
+AlertEvent ObserveAgain(Alert& alert, const Finding& finding, TimePoint at);
+
+// A cycle no longer found it: resolves an open or acknowledged alert with kSystemActor.
+// Returns nullopt (and changes nothing) when it is already resolved.
+std::optional<AlertEvent> ResolveNotSeen(Alert& alert, TimePoint at);
+
+// People. `actor` must be non-empty.
+Result<AlertEvent> Acknowledge(Alert& alert, std::string actor, std::string comment, TimePoint at);
+Result<AlertEvent> Assign(Alert& alert, std::string actor, std::string assignee, TimePoint at);
+Result<AlertEvent> Resolve(Alert& alert, std::string actor, std::string reason, TimePoint at);
+
+// Persistence of alerts and their history. Implemented in daemon/store.
+class AlertStore {
+ public:
+  virtual ~AlertStore() = default;
+
+  // Writes `alert` (inserting it when alert.id == 0, then setting alert.id) and appends
+  // `new_events` (the tail of alert.history produced since it was loaded) to its history, plus
+  // one audit-log entry per event, in one transaction. Inserting a second alert with the same
+  // key fails with kInvalidArgument.
+  virtual Status SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events) = 0;
+  virtual Result<std::optional<Alert>> FindAlert(const AlertKey& key) = 0;
+  virtual Result<std::optional<Alert>> GetAlert(std::int64_t id) = 0;
+  // Alerts not resolved (state open or acknowledged), by id.
+  virtual Result<std::vector<Alert>> ActiveAlerts() = 0;
+};
+
+// One notification waiting for (or done with) delivery to a sink. At-least-once: a message stays
+// due until MarkDelivered; a failed attempt schedules the next one.
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string sink;     // "alertmanager", "webhook", "journal"
+  std::string payload;  // ids and check names only (DESIGN.md §7)
+  TimePoint created_at{};
+  TimePoint next_attempt_at{};
+  int attempts = 0;
+  std::string last_error;  // operator text, no personal data
+  std::optional<TimePoint> delivered_at;
+};
+
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+
+  // Returns the new message id; the message is due at `at`.
+  virtual Result<std::int64_t> Enqueue(std::string_view sink, std::string_view payload,
+                                       TimePoint at) = 0;
+  // Undelivered messages with next_attempt_at <= now, oldest first, at most `limit`.
+  virtual Result<std::vector<OutboxMessage>> DueMessages(TimePoint now, int limit) = 0;
+  virtual Status MarkDelivered(std::int64_t id, TimePoint at) = 0;
+  // Counts the attempt, keeps `error` and makes the message due again at `next_attempt_at`.
+  virtual Status MarkFailed(std::int64_t id, std::string_view error, TimePoint next_attempt_at) = 0;
+};
+
+}  // namespace arkivvakt::alerts
