@@ -272,6 +272,53 @@ TEST(ValidatorOnGenerated, FindingsCarryNoPersonalDataFromTheRecords) {
   }
 }
 
+std::string ResultLine(const ValidationReport& report, std::string_view test,
+                       std::string_view label) {
+  for (const TestResult& t : report.tests) {
+    if (t.id == test) {
+      for (const TestResultLine& l : t.lines) {
+        if (l.label == label) {
+          return l.value;
+        }
+      }
+    }
+  }
+  return "(absent)";
+}
+
+TEST(ValidatorUtgaar, StatusWrittenAfterTheChildrenStillExcusesThem) {
+  // In the schemas saksstatus follows the registreringer: the exclusion of «Utgår» units from
+  // N5.21 must wait for the end of the mappe.
+  testing::TempDir dir;
+  testing::WriteFile(
+      dir.path() / "arkivstruktur.xml",
+      "<?xml version=\"1.0\"?>\n<arkiv "
+      "xmlns=\"http://www.arkivverket.no/standarder/noark5/arkivstruktur\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><systemID>A</systemID>"
+      "<arkivdel><systemID>D</systemID>"
+      "<mappe xsi:type=\"saksmappe\"><systemID>M1</systemID>"
+      "<registrering "
+      "xsi:type=\"journalpost\"><systemID>R1</systemID><journalstatus>Arkivert</journalstatus></"
+      "registrering>"
+      "<saksstatus>Utgår</saksstatus></mappe>"
+      "<mappe xsi:type=\"saksmappe\"><systemID>M2</systemID>"
+      "<registrering "
+      "xsi:type=\"journalpost\"><systemID>R2</systemID><journalstatus>Arkivert</journalstatus></"
+      "registrering>"
+      "<registrering "
+      "xsi:type=\"journalpost\"><systemID>R3</systemID><journalstatus>Utgår</journalstatus></"
+      "registrering>"
+      "<saksstatus>Avsluttet</saksstatus></mappe>"
+      "</arkivdel></arkiv>");
+  Collector c;
+  ValidateOptions o = Options(dir.path());
+  o.check_document_files = false;
+  auto report = ValidateUttrekk(o, c);
+  ASSERT_TRUE(report.ok());
+  // R1 is excused by its mappe, R3 by itself; only R2 counts.
+  EXPECT_EQ(ResultLine(*report, "N5.21", "Registreringer uten dokumentbeskrivelse"), "1");
+}
+
 TEST(ValidatorErrors, MissingDirectoryIsAnErrorNotAnEmptyReport) {
   Collector c;
   auto report = ValidateUttrekk(Options("/nonexistent/uttrekk"), c);
