@@ -261,6 +261,29 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
+X509* CertCache::Get(std::string_view der) {
+  std::string key = Digest(EVP_sha256(), der);
+  auto it = by_digest_.find(key);
+  if (it != by_digest_.end()) {
+    return it->second.get();
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    ClearOpenSslErrors();
+    return nullptr;
+  }
+  X509* raw = cert.get();
+  by_digest_.emplace(std::move(key), std::move(cert));
+  return raw;
+}
+
+void CertCache::Trim() {
+  if (by_digest_.size() > 1024) {
+    by_digest_.clear();
+  }
+}
+
 void ClearOpenSslErrors() {
   ERR_clear_error();
 }

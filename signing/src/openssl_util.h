@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <openssl/asn1.h>
@@ -69,6 +70,20 @@ std::optional<std::string> Base64Decode(std::string_view text);
 
 // Clears OpenSSL's thread-local error queue (after a failed call we have translated).
 void ClearOpenSslErrors();
+
+// Decoded certificates by the SHA-256 of their DER. OpenSSL 3.0 spends hundreds of microseconds
+// decoding one certificate (public-key decoders), and archive documents are signed by few
+// certificates, so a Verifier keeps the ones it has seen. Not thread-safe (one per Verifier).
+class CertCache {
+ public:
+  // The certificate for `der`, or nullptr if it does not decode. Valid until Trim().
+  X509* Get(std::string_view der);
+  // Called between verifications: forgets everything once the cache holds too many entries.
+  void Trim();
+
+ private:
+  std::unordered_map<std::string, X509Ptr> by_digest_;
+};
 
 // Lowest RSA/DSA key size of `cert`, or 0 when the key is of another type.
 int RsaOrDsaBits(X509* cert);

@@ -47,9 +47,11 @@ struct Verifier::Impl {
   std::shared_ptr<const TrustStore> trust;
   VerifyOptions options;
   KeysMngrPtr keys_manager;
+  internal::CertCache cert_cache;
 
-  internal::VerifyEnv Env() const {
-    return internal::VerifyEnv{*trust, options, keys_manager.get()};
+  internal::VerifyEnv Env() {
+    cert_cache.Trim();
+    return internal::VerifyEnv{*trust, options, keys_manager.get(), &cert_cache};
   }
 
   Status CheckSize(std::string_view data) const {

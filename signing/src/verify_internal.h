@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "openssl_util.h"
 #include "signing/report.h"
 #include "signing/trust_store.h"
 #include "signing/verifier.h"
@@ -16,6 +17,7 @@ struct VerifyEnv {
   const TrustStore& trust;
   const VerifyOptions& options;
   xmlSecKeysMngrPtr keys_manager;  // owned by the Verifier
+  CertCache* cert_cache;           // owned by the Verifier
 };
 
 VerificationReport VerifyXmlDocument(std::string_view xml, TimePoint at, const VerifyEnv& env);

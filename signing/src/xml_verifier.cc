@@ -442,10 +442,101 @@ struct CryptoResult {
   std::vector<X509_CRL*> offered_crls;
 };
 
-CryptoResult RunXmlsec(xmlSecDSigCtx* ctx, xmlNode* signature, const XmlsecErrorSink& errors) {
-  CryptoResult result;
+using XmlSecKeyPtr = CHandle<xmlSecKey, &xmlSecKeyDestroy>;
+
+// Reads the certificates of ds:KeyInfo/ds:X509Data ourselves (through the Verifier's cache) and
+// hands xmlsec the signer's public key, so xmlsec never reads KeyInfo. The signer is the
+// certificate that issued none of the others. Returns false when there is no X509Certificate
+// (xmlsec's X.509-only KeyInfo processing then decides, e.g. for X509IssuerSerial).
+bool PresetSigner(xmlSecDSigCtx* ctx, xmlNode* signature, CertCache& cache,
+                  std::vector<X509CrlPtr>& crls, CryptoResult& result) {
+  xmlNode* key_info = FirstChild(signature, IsDsig, "KeyInfo");
+  std::vector<X509*> certs;
+  for (xmlNode* data : ElementChildren(key_info)) {
+    if (!IsDsig(data, "X509Data")) {
+      continue;
+    }
+    for (xmlNode* item : ElementChildren(data)) {
+      const bool is_cert = IsDsig(item, "X509Certificate");
+      if (!is_cert && !IsDsig(item, "X509CRL")) {
+        continue;
+      }
+      const auto der = Base64Decode(Text(item));
+      if (!der) {
+        result.outcome = Outcome::Fail(Indication::kTotalFailed, SubIndication::kFormatFailure,
+                                       "x509data-not-base64");
+        return true;
+      }
+      if (is_cert) {
+        X509* cert = cache.Get(*der);
+        if (cert == nullptr) {
+          result.outcome = Outcome::Fail(Indication::kTotalFailed, SubIndication::kFormatFailure,
+                                         "x509-certificate-unreadable");
+          return true;
+        }
+        certs.push_back(cert);
+      } else {
+        for (X509CrlPtr& crl : ParseCrls(*der)) {
+          result.offered_crls.push_back(crl.get());
+          crls.push_back(std::move(crl));
+        }
+      }
+    }
+  }
+  if (certs.empty()) {
+    return false;
+  }
+  X509* leaf = nullptr;
+  for (X509* candidate : certs) {
+    bool issues_another = false;
+    for (X509* other : certs) {
+      issues_another = issues_another ||
+                       (other != candidate && X509_check_issued(candidate, other) == X509_V_OK);
+    }
+    if (!issues_another) {
+      leaf = candidate;
+      break;
+    }
+  }
+  leaf = leaf != nullptr ? leaf : certs.front();
+  EVP_PKEY* pkey = X509_get0_pubkey(leaf);
+  if (pkey == nullptr || EVP_PKEY_up_ref(pkey) != 1) {
+    ClearOpenSslErrors();
+    result.outcome =
+        Outcome::Fail(Indication::kIndeterminate, SubIndication::kNoSigningCertificateFound,
+                      "signer-public-key-unreadable");
+    return true;
+  }
+  xmlSecKeyDataPtr value = xmlSecOpenSSLEvpKeyAdopt(pkey);
+  if (value == nullptr) {
+    EVP_PKEY_free(pkey);
+    result.outcome =
+        Outcome::Fail(Indication::kIndeterminate, SubIndication::kNoSigningCertificateFound,
+                      "signer-key-type-not-supported");
+    return true;
+  }
+  XmlSecKeyPtr key(xmlSecKeyCreate());
+  if (!key || xmlSecKeySetValue(key.get(), value) < 0) {
+    xmlSecKeyDataDestroy(value);
+    result.outcome =
+        Outcome::Fail(Indication::kIndeterminate, SubIndication::kCertificateChainGeneralFailure,
+                      "internal-error");
+    return true;
+  }
+  ctx->signKey = key.release();  // owned by ctx
+  result.signer = leaf;
+  result.offered = certs;
+  return true;
+}
+
+CryptoResult RunXmlsec(xmlSecDSigCtx* ctx, xmlNode* signature, const XmlsecErrorSink& errors,
+                       CryptoResult preset) {
+  if (!preset.outcome.ok()) {
+    return preset;
+  }
+  CryptoResult result = std::move(preset);
   const int rc = xmlSecDSigCtxVerify(ctx, signature);
-  if (ctx->signKey != nullptr) {
+  if (result.signer == nullptr && ctx->signKey != nullptr) {
     xmlSecKeyDataPtr data = xmlSecKeyGetData(ctx->signKey, xmlSecOpenSSLKeyDataX509Id);
     if (data != nullptr) {
       result.signer = xmlSecOpenSSLKeyDataX509GetKeyCert(data);
@@ -542,7 +633,10 @@ SignatureReport VerifyOne(xmlDoc* doc, xmlNode* signature, TimePoint at, const V
   }
   EnableTransforms(ctx.get());
 
-  CryptoResult crypto = RunXmlsec(ctx.get(), signature, errors);
+  CryptoResult preset;
+  std::vector<X509CrlPtr> offered_crls;
+  PresetSigner(ctx.get(), signature, *env.cert_cache, offered_crls, preset);
+  CryptoResult crypto = RunXmlsec(ctx.get(), signature, errors, std::move(preset));
   ClearOpenSslErrors();
   if (crypto.signer != nullptr) {
     report.signer = Summarise(crypto.signer);
@@ -599,7 +693,7 @@ VerificationReport VerifyXmlDocument(std::string_view xml, TimePoint at, const V
 
   XmlsecErrorSink quiet;  // keeps libxml2's parse errors (which quote the text) off stderr
   XmlDoc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "signed.xml", nullptr,
-                           kHardenedXmlOptions | XML_PARSE_NODICT));
+                           kHardenedXmlOptions));
   if (!doc || xmlDocGetRootElement(doc.get()) == nullptr) {
     report.signatures.push_back(FailedReport(SignatureFormat::kXmlDsig, Indication::kTotalFailed,
                                              SubIndication::kFormatFailure, "xml-not-well-formed",
