@@ -11,8 +11,8 @@ namespace arkivvakt::signing {
 
 CryptoLibrary::CryptoLibrary() {
   xmlInitParser();
-  // xmlSecInit() replaces the entity loader with its no-XXE loader; hand it the loader that is
-  // in force now (XmlLibrary's restrictive one) as the one to delegate to.
+  // xmlSecInit() replaces the entity loader with its no-XXE loader, which refuses every input
+  // but the first (and so XSD imports); put back the one in force now (XmlLibrary's).
   const xmlExternalEntityLoader prior = xmlGetExternalEntityLoader();
   xmlSecParserSetDefaultOptions(XML_PARSE_NONET | XML_PARSE_NODICT);
   if (xmlSecInit() < 0) {
