@@ -1,0 +1,95 @@
+// Persistence interfaces for what the check engine needs to remember between cycles: runs
+// (start, end, outcome, findings per check) and baselines (what each document looked like when
+// it was first seen finalised/locked, so that LOCK-CHANGED can tell a later change).
+// Implemented in daemon/store (SQLite, PostgreSQL); checks/ never sees a database.
+//
+// Thread-safety: implementations state their own (daemon/store: one thread per store object).
+// Errors: kNotFound for an unknown run id; kIo/kInternal when the store failed, and then nothing
+// of the operation was written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/case_model.h"
+#include "common/result.h"
+
+namespace arkivvakt::checks {
+
+// The names are the values stored in the database.
+enum class RunOutcome { kRunning, kSucceeded, kFailed };
+
+inline std::string_view RunOutcomeName(RunOutcome outcome) {
+  switch (outcome) {
+    case RunOutcome::kRunning:
+      return "running";
+    case RunOutcome::kSucceeded:
+      return "succeeded";
+    case RunOutcome::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+inline std::optional<RunOutcome> ParseRunOutcome(std::string_view name) {
+  for (auto o : {RunOutcome::kRunning, RunOutcome::kSucceeded, RunOutcome::kFailed}) {
+    if (RunOutcomeName(o) == name) {
+      return o;
+    }
+  }
+  return std::nullopt;
+}
+
+struct CheckCount {
+  std::string check;  // check id
+  std::int64_t findings = 0;
+
+  friend bool operator==(const CheckCount&, const CheckCount&) = default;
+};
+
+struct RunRecord {
+  std::int64_t id = 0;
+  Timestamp started_at{};
+  std::optional<Timestamp> ended_at;
+  RunOutcome outcome = RunOutcome::kRunning;
+  std::vector<CheckCount> counts;  // by check id
+};
+
+class RunStore {
+ public:
+  virtual ~RunStore() = default;
+
+  // Returns the new run's id (increasing).
+  virtual Result<std::int64_t> BeginRun(Timestamp at) = 0;
+  virtual Status EndRun(std::int64_t id, Timestamp at, RunOutcome outcome,
+                        const std::vector<CheckCount>& counts) = 0;
+  virtual Result<std::optional<RunRecord>> GetRun(std::int64_t id) = 0;
+  // The most recent runs, newest first.
+  virtual Result<std::vector<RunRecord>> RecentRuns(int limit) = 0;
+};
+
+struct Baseline {
+  std::string document_key;  // archive systemID (or the configured match key); an id
+  std::string sha256;        // lower-case hex of the content
+  std::uint64_t size = 0;
+  std::string metadata_fingerprint;  // hex digest over the locked metadata fields
+  Timestamp locked_at{};             // when the document was locked/finalised
+  Timestamp recorded_at{};           // when arkivvakt first saw it locked
+
+  friend bool operator==(const Baseline&, const Baseline&) = default;
+};
+
+class BaselineStore {
+ public:
+  virtual ~BaselineStore() = default;
+
+  // Records `baseline` unless one exists for its document_key. Returns true if it was recorded,
+  // false if a baseline was already there (which is kept unchanged: the first sighting counts).
+  virtual Result<bool> RecordBaseline(const Baseline& baseline) = 0;
+  virtual Result<std::optional<Baseline>> GetBaseline(std::string_view document_key) = 0;
+};
+
+}  // namespace arkivvakt::checks

@@ -1,0 +1,105 @@
+// The narrow SQL seam under the store: one connection to SQLite or PostgreSQL, text parameters
+// ($1..$n in the SQL for both back ends) and text results. The store logic (store.h) is written
+// once against this interface; dialect differences stay in the migrations and in Begin().
+//
+// Also the seam for fault injection: FaultInjectingConnection fails the n-th call, so tests can
+// show that every store operation fails cleanly at every step and leaves nothing half-written.
+//
+// Thread-safety: a connection is used by one thread at a time. All calls block: the daemon calls
+// them from its worker pool, never from the io_context.
+// Errors: kIo when the database is unreachable, busy or the connection was lost (the operation
+// may be retried); kInvalidArgument for a constraint violation; kUnsupported for a schema newer
+// than this binary; kInternal for anything else. Messages carry no parameter values, no personal
+// data and never the connection string's password.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace arkivvakt::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+using SqlValue = std::optional<std::string>;  // nullopt = NULL
+using SqlRow = std::vector<SqlValue>;
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+
+  virtual Dialect dialect() const = 0;
+  // One statement with parameters $1..$n; returns the rows (empty for statements without).
+  virtual Result<std::vector<SqlRow>> Query(std::string_view sql,
+                                            const std::vector<SqlValue>& params = {}) = 0;
+  // Several statements without parameters (migrations).
+  virtual Status ExecScript(std::string_view sql) = 0;
+  // Starts a write transaction that serialises with every other writer (SQLite BEGIN IMMEDIATE;
+  // PostgreSQL BEGIN + a transaction-scoped advisory lock).
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+};
+
+struct SqliteOptions {
+  std::filesystem::path path;
+  bool synchronous_full = true;  // PRAGMA synchronous=FULL (else NORMAL); WAL either way
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+Result<std::unique_ptr<SqlConnection>> OpenSqlite(const SqliteOptions& options);
+
+struct PostgresOptions {
+  std::string conninfo;  // a secret: never logged (see RedactConninfo)
+  std::chrono::milliseconds statement_timeout{30000};
+  std::chrono::milliseconds connect_timeout{10000};
+  // Reconnect after a lost connection: attempts per call, exponential backoff from
+  // reconnect_initial_delay, capped at reconnect_max_delay.
+  int reconnect_attempts = 5;
+  std::chrono::milliseconds reconnect_initial_delay{100};
+  std::chrono::milliseconds reconnect_max_delay{30000};
+};
+
+Result<std::unique_ptr<SqlConnection>> OpenPostgres(const PostgresOptions& options);
+
+// The conninfo (key=value or URI) with every password value replaced by "***".
+std::string RedactConninfo(std::string_view conninfo);
+
+// Wraps a connection; every call (Query, ExecScript, Begin, Commit, Rollback) gets a number
+// 0, 1, 2, ... and the call numbered `fail_at` fails with kIo without reaching the database
+// (Rollback never fails, so that the store can clean up). `before_call` (optional) runs before
+// each call with its number: tests stop a server there.
+class FaultInjectingConnection final : public SqlConnection {
+ public:
+  FaultInjectingConnection(std::unique_ptr<SqlConnection> inner, int fail_at,
+                           std::function<void(int)> before_call = {});
+
+  Dialect dialect() const override { return inner_->dialect(); }
+  Result<std::vector<SqlRow>> Query(std::string_view sql,
+                                    const std::vector<SqlValue>& params) override;
+  Status ExecScript(std::string_view sql) override;
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
+
+  int calls() const { return calls_; }
+  bool injected() const { return injected_; }
+
+ private:
+  Status Step();
+
+  std::unique_ptr<SqlConnection> inner_;
+  int fail_at_;
+  std::function<void(int)> before_call_;
+  int calls_ = 0;
+  bool injected_ = false;
+};
+
+}  // namespace arkivvakt::store

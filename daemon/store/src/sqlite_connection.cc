@@ -1,0 +1,196 @@
+// SqlConnection over SQLite 3: one database file, WAL, synchronous=FULL, a statement cache.
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <sqlite3.h>
+
+#include "common/c_handle.h"
+#include "store/sql.h"
+
+namespace arkivvakt::store {
+
+namespace {
+
+using SqliteDb = CHandle<sqlite3, &sqlite3_close>;
+using SqliteStmt = CHandle<sqlite3_stmt, &sqlite3_finalize>;
+
+Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+  const int primary = rc & 0xff;
+  ErrorCode code = ErrorCode::kInternal;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+      primary == SQLITE_FULL || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY) {
+    code = ErrorCode::kIo;
+  } else if (primary == SQLITE_CONSTRAINT) {
+    code = ErrorCode::kInvalidArgument;
+  }
+  // sqlite3_errmsg names tables, columns and constraints, never bound values.
+  std::string message = "sqlite: " + std::string(what) + ": " + sqlite3_errstr(rc);
+  if (db != nullptr) {
+    message += " (";
+    message += sqlite3_errmsg(db);
+    message += ")";
+  }
+  return MakeError(code, std::move(message));
+}
+
+class SqliteConnection final : public SqlConnection {
+ public:
+  explicit SqliteConnection(SqliteDb db) : db_(std::move(db)) {}
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Result<std::vector<SqlRow>> Query(std::string_view sql,
+                                    const std::vector<SqlValue>& params) override {
+    auto stmt = Prepare(sql);
+    if (!stmt.ok()) {
+      return stmt.error();
+    }
+    sqlite3_stmt* s = *stmt;
+    // Every run ends with sqlite3_reset (below), so the statement is ready.
+    int rc = sqlite3_clear_bindings(s);
+    if (rc != SQLITE_OK) {
+      return SqliteError(db_.get(), rc, "clear bindings");
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const std::string name = "$" + std::to_string(i + 1);
+      const int index = sqlite3_bind_parameter_index(s, name.c_str());
+      if (index == 0) {
+        continue;  // parameter not used by this statement
+      }
+      rc = params[i].has_value()
+               ? sqlite3_bind_text(s, index, params[i]->data(), static_cast<int>(params[i]->size()),
+                                   SQLITE_TRANSIENT)
+               : sqlite3_bind_null(s, index);
+      if (rc != SQLITE_OK) {
+        return SqliteError(db_.get(), rc, "bind");
+      }
+    }
+    std::vector<SqlRow> rows;
+    const int columns = sqlite3_column_count(s);
+    while (true) {
+      rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) {
+        break;
+      }
+      if (rc != SQLITE_ROW) {
+        Error e = SqliteError(db_.get(), rc, "step");
+        // reset returns the same error again; it was reported above.
+        static_cast<void>(sqlite3_reset(s));
+        return e;
+      }
+      SqlRow row;
+      row.reserve(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) {
+        if (sqlite3_column_type(s, c) == SQLITE_NULL) {
+          row.emplace_back(std::nullopt);
+        } else {
+          const auto* text = sqlite3_column_text(s, c);
+          if (text == nullptr) {
+            return SqliteError(db_.get(), SQLITE_NOMEM, "column text");
+          }
+          row.emplace_back(std::string(reinterpret_cast<const char*>(text),
+                                       static_cast<std::size_t>(sqlite3_column_bytes(s, c))));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    rc = sqlite3_reset(s);
+    if (rc != SQLITE_OK) {
+      return SqliteError(db_.get(), rc, "reset");
+    }
+    return rows;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    const std::string text(sql);
+    char* raw_message = nullptr;
+    const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &raw_message);
+    CHandle<char, &sqlite3_free> message(raw_message);
+    if (rc != SQLITE_OK) {
+      return SqliteError(db_.get(), rc, "exec");
+    }
+    return {};
+  }
+
+  Status Begin() override { return Simple("BEGIN IMMEDIATE", "begin"); }
+
+  Status Commit() override { return Simple("COMMIT", "commit"); }
+
+  Status Rollback() override {
+    if (sqlite3_get_autocommit(db_.get()) != 0) {
+      return {};  // nothing open (SQLite may already have rolled back after an I/O error)
+    }
+    return Simple("ROLLBACK", "rollback");
+  }
+
+ private:
+  Status Simple(const char* sql, std::string_view what) {
+    const int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+      return SqliteError(db_.get(), rc, what);
+    }
+    return {};
+  }
+
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    std::string key(sql);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      return it->second.get();
+    }
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v3(db_.get(), key.data(), static_cast<int>(key.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    SqliteStmt stmt(raw);
+    if (rc != SQLITE_OK) {
+      return SqliteError(db_.get(), rc, "prepare");
+    }
+    sqlite3_stmt* s = stmt.get();
+    cache_.emplace(std::move(key), std::move(stmt));
+    return s;
+  }
+
+  // Statements are finalised before the database is closed (member order).
+  SqliteDb db_;
+  std::unordered_map<std::string, SqliteStmt> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlConnection>> OpenSqlite(const SqliteOptions& options) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  SqliteDb db(raw);
+  if (rc != SQLITE_OK) {
+    Error e = SqliteError(db.get(), rc, "open " + options.path.string());
+    e.code = ErrorCode::kIo;
+    return e;
+  }
+  int r = sqlite3_extended_result_codes(db.get(), 1);
+  if (r != SQLITE_OK) {
+    return SqliteError(db.get(), r, "extended result codes");
+  }
+  r = sqlite3_busy_timeout(db.get(), static_cast<int>(options.busy_timeout.count()));
+  if (r != SQLITE_OK) {
+    return SqliteError(db.get(), r, "busy timeout");
+  }
+  auto conn = std::make_unique<SqliteConnection>(std::move(db));
+  // journal_mode returns a row; read it to make sure WAL was accepted.
+  auto mode = conn->Query("PRAGMA journal_mode=WAL", {});
+  if (!mode.ok()) {
+    return mode.error();
+  }
+  if (mode->empty() || !(*mode)[0][0].has_value() || *(*mode)[0][0] != "wal") {
+    return MakeError(ErrorCode::kIo,
+                     "sqlite: " + options.path.string() + " cannot use write-ahead logging");
+  }
+  ARKIVVAKT_RETURN_IF_ERROR(conn->ExecScript(options.synchronous_full
+                                                 ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                                                 : "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+  return std::unique_ptr<SqlConnection>(std::move(conn));
+}
+
+}  // namespace arkivvakt::store

@@ -1,0 +1,643 @@
+#include "store/store.h"
+
+#include <charconv>
+#include <utility>
+
+#include "common/sha256.h"
+#include "migrations.h"
+
+namespace arkivvakt::store {
+
+namespace {
+
+using alerts::Alert;
+using alerts::AlertEvent;
+using alerts::AuditBody;
+using alerts::AuditEntry;
+
+std::string Num(std::int64_t v) {
+  return std::to_string(v);
+}
+
+std::string Num(TimePoint t) {
+  return std::to_string(t.time_since_epoch().count());
+}
+
+Result<std::int64_t> Int(const SqlValue& v, std::string_view column) {
+  std::int64_t out = 0;
+  if (v.has_value()) {
+    const char* begin = v->data();
+    const char* end = begin + v->size();
+    auto [ptr, ec] = std::from_chars(begin, end, out);
+    if (ec == std::errc() && ptr == end) {
+      return out;
+    }
+  }
+  return MakeError(ErrorCode::kParse,
+                   "store: column " + std::string(column) + " does not hold an integer");
+}
+
+Result<TimePoint> Time(const SqlValue& v, std::string_view column) {
+  auto i = Int(v, column);
+  if (!i.ok()) {
+    return i.error();
+  }
+  return TimePoint{std::chrono::seconds{*i}};
+}
+
+#define ARKIVVAKT_ASSIGN(lhs, expr)   \
+  do {                                \
+    auto arkivvakt_v_ = (expr);       \
+    if (!arkivvakt_v_.ok()) {         \
+      return arkivvakt_v_.error();    \
+    }                                 \
+    lhs = std::move(*arkivvakt_v_);   \
+  } while (false)
+
+Result<std::vector<SqlRow>> Q(SqlConnection& db, std::string_view sql,
+                              std::vector<SqlValue> params = {}) {
+  return db.Query(sql, params);
+}
+
+Status Exec(SqlConnection& db, std::string_view sql, std::vector<SqlValue> params = {}) {
+  auto r = db.Query(sql, params);
+  return r.ok() ? Status{} : Status{r.error()};
+}
+
+Result<std::int64_t> NextId(SqlConnection& db, std::string_view sql,
+                            std::vector<SqlValue> params = {}) {
+  auto rows = Q(db, sql, std::move(params));
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  if (rows->empty()) {
+    return MakeError(ErrorCode::kInternal, "store: no id returned");
+  }
+  return Int((*rows)[0][0], "id");
+}
+
+// Runs `body` in a write transaction; rolls back on any error.
+template <class T, class F>
+Result<T> InTransaction(SqlConnection& db, F&& body) {
+  ARKIVVAKT_RETURN_IF_ERROR(db.Begin());
+  Result<T> r = body();
+  if (!r.ok()) {
+    static_cast<void>(db.Rollback());
+    return r;
+  }
+  Status c = db.Commit();
+  if (!c.ok()) {
+    static_cast<void>(db.Rollback());
+    return c.error();
+  }
+  return r;
+}
+
+// Appends one audit entry inside the caller's transaction.
+Result<AuditEntry> AppendInTransaction(SqlConnection& db, std::string kind, std::string body,
+                                       TimePoint at) {
+  auto last = Q(db, "SELECT seq, leaf_hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+  if (!last.ok()) {
+    return last.error();
+  }
+  AuditEntry previous;
+  const AuditEntry* prev = nullptr;
+  if (!last->empty()) {
+    ARKIVVAKT_ASSIGN(previous.seq, Int((*last)[0][0], "audit_log.seq"));
+    previous.leaf_hash = (*last)[0][1].value_or("");
+    prev = &previous;
+  }
+  AuditEntry e = alerts::MakeNextEntry(prev, std::move(kind), std::move(body), at);
+  ARKIVVAKT_RETURN_IF_ERROR(Exec(db,
+                                 "INSERT INTO audit_log (seq, recorded_at, kind, body, prev_hash, "
+                                 "leaf_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+                                 {Num(e.seq), Num(e.recorded_at), e.kind, e.body, e.prev_hash,
+                                  e.leaf_hash}));
+  return e;
+}
+
+Status AuditInTransaction(SqlConnection& db, std::string kind, const AuditBody& body,
+                          TimePoint at) {
+  auto r = AppendInTransaction(db, std::move(kind), body.Json(), at);
+  return r.ok() ? Status{} : Status{r.error()};
+}
+
+constexpr std::string_view kAlertColumns =
+    "SELECT id, check_id, subject_key, severity, state, assignee, message, first_seen, "
+    "last_seen, occurrences FROM alerts ";
+
+Result<Alert> LoadAlertRow(SqlConnection& db, const SqlRow& row) {
+  Alert a;
+  ARKIVVAKT_ASSIGN(a.id, Int(row[0], "alerts.id"));
+  a.key.check = row[1].value_or("");
+  a.key.subject_key = row[2].value_or("");
+  const auto severity = ParseSeverity(row[3].value_or(""));
+  const auto state = alerts::ParseAlertState(row[4].value_or(""));
+  if (!severity || !state) {
+    return MakeError(ErrorCode::kParse,
+                     "store: alert " + Num(a.id) + " has an unknown severity or state");
+  }
+  a.severity = *severity;
+  a.state = *state;
+  a.assignee = row[5].value_or("");
+  a.message = row[6].value_or("");
+  ARKIVVAKT_ASSIGN(a.first_seen, Time(row[7], "alerts.first_seen"));
+  ARKIVVAKT_ASSIGN(a.last_seen, Time(row[8], "alerts.last_seen"));
+  ARKIVVAKT_ASSIGN(a.occurrences, Int(row[9], "alerts.occurrences"));
+  auto events = Q(db,
+                  "SELECT kind, at, actor, comment FROM alert_events WHERE alert_id = $1 "
+                  "ORDER BY n",
+                  {Num(a.id)});
+  if (!events.ok()) {
+    return events.error();
+  }
+  for (const auto& e : *events) {
+    AlertEvent ev;
+    const auto kind = alerts::ParseAlertEventKind(e[0].value_or(""));
+    if (!kind) {
+      return MakeError(ErrorCode::kParse, "store: alert " + Num(a.id) + " has an unknown event");
+    }
+    ev.kind = *kind;
+    ARKIVVAKT_ASSIGN(ev.at, Time(e[1], "alert_events.at"));
+    ev.actor = e[2].value_or("");
+    ev.comment = e[3].value_or("");
+    a.history.push_back(std::move(ev));
+  }
+  return a;
+}
+
+Result<std::optional<Alert>> LoadOneAlert(SqlConnection& db, std::string_view where,
+                                          std::vector<SqlValue> params) {
+  auto rows = Q(db, std::string(kAlertColumns) + std::string(where), std::move(params));
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  if (rows->empty()) {
+    return std::optional<Alert>{};
+  }
+  auto a = LoadAlertRow(db, (*rows)[0]);
+  if (!a.ok()) {
+    return a.error();
+  }
+  return std::optional<Alert>(std::move(*a));
+}
+
+Result<std::vector<checks::CheckCount>> LoadCounts(SqlConnection& db, std::int64_t run) {
+  auto rows = Q(db, "SELECT check_id, findings FROM run_counts WHERE run_id = $1 ORDER BY check_id",
+                {Num(run)});
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  std::vector<checks::CheckCount> counts;
+  for (const auto& r : *rows) {
+    checks::CheckCount c;
+    c.check = r[0].value_or("");
+    ARKIVVAKT_ASSIGN(c.findings, Int(r[1], "run_counts.findings"));
+    counts.push_back(std::move(c));
+  }
+  return counts;
+}
+
+Result<checks::RunRecord> LoadRunRow(SqlConnection& db, const SqlRow& row) {
+  checks::RunRecord run;
+  ARKIVVAKT_ASSIGN(run.id, Int(row[0], "runs.id"));
+  ARKIVVAKT_ASSIGN(run.started_at, Time(row[1], "runs.started_at"));
+  if (row[2].has_value()) {
+    TimePoint ended;
+    ARKIVVAKT_ASSIGN(ended, Time(row[2], "runs.ended_at"));
+    run.ended_at = ended;
+  }
+  const auto outcome = checks::ParseRunOutcome(row[3].value_or(""));
+  if (!outcome) {
+    return MakeError(ErrorCode::kParse, "store: run " + Num(run.id) + " has an unknown outcome");
+  }
+  run.outcome = *outcome;
+  ARKIVVAKT_ASSIGN(run.counts, LoadCounts(db, run.id));
+  return run;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() {
+  return Migrations().back().version;
+}
+
+Store::Store(std::unique_ptr<SqlConnection> connection, std::string origin)
+    : db_(std::move(connection)), origin_(std::move(origin)) {}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Clock& clock) {
+  Result<std::unique_ptr<SqlConnection>> conn =
+      options.backend == Backend::kSqlite ? OpenSqlite(options.sqlite)
+                                          : OpenPostgres(options.postgres);
+  if (!conn.ok()) {
+    return conn.error();
+  }
+  return OpenOn(std::move(*conn), options.origin, clock);
+}
+
+Result<std::unique_ptr<Store>> Store::OpenOn(std::unique_ptr<SqlConnection> connection,
+                                             std::string origin, const Clock& clock) {
+  ARKIVVAKT_RETURN_IF_ERROR(Migrate(*connection, clock));
+  return std::unique_ptr<Store>(new Store(std::move(connection), std::move(origin)));
+}
+
+Result<int> Store::SchemaVersion() {
+  std::int64_t v = 0;
+  ARKIVVAKT_ASSIGN(v, NextId(*db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  return static_cast<int>(v);
+}
+
+// ---- runs
+
+Result<std::int64_t> Store::BeginRun(checks::Timestamp at) {
+  return InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
+    std::int64_t id = 0;
+    ARKIVVAKT_ASSIGN(id, NextId(*db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM runs"));
+    ARKIVVAKT_RETURN_IF_ERROR(
+        Exec(*db_, "INSERT INTO runs (id, started_at, ended_at, outcome) VALUES ($1, $2, NULL, $3)",
+             {Num(id), Num(at), std::string(checks::RunOutcomeName(checks::RunOutcome::kRunning))}));
+    ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(*db_, "run.started", AuditBody().Add("run", id), at));
+    return id;
+  });
+}
+
+Status Store::EndRun(std::int64_t id, checks::Timestamp at, checks::RunOutcome outcome,
+                     const std::vector<checks::CheckCount>& counts) {
+  return InTransaction<void>(*db_, [&]() -> Status {
+    auto updated = Q(*db_,
+                     "UPDATE runs SET ended_at = $2, outcome = $3 WHERE id = $1 AND ended_at IS "
+                     "NULL RETURNING id",
+                     {Num(id), Num(at), std::string(checks::RunOutcomeName(outcome))});
+    if (!updated.ok()) {
+      return updated.error();
+    }
+    if (updated->empty()) {
+      return MakeError(ErrorCode::kNotFound, "store: no running run " + Num(id));
+    }
+    std::int64_t total = 0;
+    for (const auto& c : counts) {
+      ARKIVVAKT_RETURN_IF_ERROR(
+          Exec(*db_, "INSERT INTO run_counts (run_id, check_id, findings) VALUES ($1, $2, $3)",
+               {Num(id), c.check, Num(c.findings)}));
+      total += c.findings;
+    }
+    return AuditInTransaction(*db_, "run.ended",
+                              AuditBody()
+                                  .Add("run", id)
+                                  .Add("outcome", checks::RunOutcomeName(outcome))
+                                  .Add("findings", total),
+                              at);
+  });
+}
+
+Result<std::optional<checks::RunRecord>> Store::GetRun(std::int64_t id) {
+  auto rows = Q(*db_, "SELECT id, started_at, ended_at, outcome FROM runs WHERE id = $1", {Num(id)});
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  if (rows->empty()) {
+    return std::optional<checks::RunRecord>{};
+  }
+  auto run = LoadRunRow(*db_, (*rows)[0]);
+  if (!run.ok()) {
+    return run.error();
+  }
+  return std::optional<checks::RunRecord>(std::move(*run));
+}
+
+Result<std::vector<checks::RunRecord>> Store::RecentRuns(int limit) {
+  auto rows = Q(*db_, "SELECT id, started_at, ended_at, outcome FROM runs ORDER BY id DESC LIMIT $1",
+                {Num(limit)});
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  std::vector<checks::RunRecord> runs;
+  for (const auto& row : *rows) {
+    auto run = LoadRunRow(*db_, row);
+    if (!run.ok()) {
+      return run.error();
+    }
+    runs.push_back(std::move(*run));
+  }
+  return runs;
+}
+
+// ---- baselines
+
+Result<bool> Store::RecordBaseline(const checks::Baseline& b) {
+  return InTransaction<bool>(*db_, [&]() -> Result<bool> {
+    auto existing = Q(*db_, "SELECT 1 FROM baselines WHERE document_key = $1", {b.document_key});
+    if (!existing.ok()) {
+      return existing.error();
+    }
+    if (!existing->empty()) {
+      return false;
+    }
+    ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
+                                   "INSERT INTO baselines (document_key, sha256, byte_size, "
+                                   "metadata_fingerprint, locked_at, recorded_at) VALUES ($1, $2, "
+                                   "$3, $4, $5, $6)",
+                                   {b.document_key, b.sha256, Num(static_cast<std::int64_t>(b.size)),
+                                    b.metadata_fingerprint, Num(b.locked_at), Num(b.recorded_at)}));
+    ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(*db_, "baseline.recorded",
+                                                 AuditBody()
+                                                     .Add("document", b.document_key)
+                                                     .Add("sha256", b.sha256)
+                                                     .Add("size", static_cast<std::int64_t>(b.size))
+                                                     .Add("metadata", b.metadata_fingerprint)
+                                                     .Add("locked_at", alerts::FormatUtc(b.locked_at)),
+                                                 b.recorded_at));
+    return true;
+  });
+}
+
+Result<std::optional<checks::Baseline>> Store::GetBaseline(std::string_view document_key) {
+  auto rows = Q(*db_,
+                "SELECT document_key, sha256, byte_size, metadata_fingerprint, locked_at, "
+                "recorded_at FROM baselines WHERE document_key = $1",
+                {std::string(document_key)});
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  if (rows->empty()) {
+    return std::optional<checks::Baseline>{};
+  }
+  const auto& r = (*rows)[0];
+  checks::Baseline b;
+  b.document_key = r[0].value_or("");
+  b.sha256 = r[1].value_or("");
+  std::int64_t size = 0;
+  ARKIVVAKT_ASSIGN(size, Int(r[2], "baselines.byte_size"));
+  b.size = static_cast<std::uint64_t>(size);
+  b.metadata_fingerprint = r[3].value_or("");
+  ARKIVVAKT_ASSIGN(b.locked_at, Time(r[4], "baselines.locked_at"));
+  ARKIVVAKT_ASSIGN(b.recorded_at, Time(r[5], "baselines.recorded_at"));
+  return std::optional<checks::Baseline>(std::move(b));
+}
+
+// ---- alerts
+
+Status Store::SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events) {
+  auto saved = InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
+    std::int64_t id = alert.id;
+    std::vector<SqlValue> params = {std::string{},
+                                    alert.key.check,
+                                    alert.key.subject_key,
+                                    std::string(SeverityName(alert.severity)),
+                                    std::string(alerts::AlertStateName(alert.state)),
+                                    alert.assignee,
+                                    alert.message,
+                                    Num(alert.first_seen),
+                                    Num(alert.last_seen),
+                                    Num(alert.occurrences)};
+    if (id == 0) {
+      ARKIVVAKT_ASSIGN(id, NextId(*db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM alerts"));
+      params[0] = Num(id);
+      ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
+                                     "INSERT INTO alerts (id, check_id, subject_key, severity, "
+                                     "state, assignee, message, first_seen, last_seen, "
+                                     "occurrences) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                     params));
+    } else {
+      params[0] = Num(id);
+      auto updated = Q(*db_,
+                       "UPDATE alerts SET severity = $4, state = $5, assignee = $6, message = $7, "
+                       "first_seen = $8, last_seen = $9, occurrences = $10 "
+                       "WHERE id = $1 AND check_id = $2 AND subject_key = $3 RETURNING id",
+                       params);
+      if (!updated.ok()) {
+        return updated.error();
+      }
+      if (updated->empty()) {
+        return MakeError(ErrorCode::kNotFound, "store: no alert " + Num(id) + " with that key");
+      }
+    }
+    std::int64_t n = 0;
+    ARKIVVAKT_ASSIGN(n, NextId(*db_, "SELECT COUNT(*) FROM alert_events WHERE alert_id = $1",
+                               {Num(id)}));
+    for (const AlertEvent& e : new_events) {
+      ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
+                                     "INSERT INTO alert_events (alert_id, n, kind, at, actor, "
+                                     "comment) VALUES ($1, $2, $3, $4, $5, $6)",
+                                     {Num(id), Num(n++), std::string(AlertEventKindName(e.kind)),
+                                      Num(e.at), e.actor, e.comment}));
+      AuditBody body;
+      body.Add("alert", id)
+          .Add("check", alert.key.check)
+          .Add("subject", alert.key.subject_key)
+          .Add("actor", e.actor)
+          .Add("state", alerts::AlertStateName(alert.state))
+          .Add("severity", SeverityName(alert.severity));
+      if (!e.comment.empty()) {
+        body.Add("comment_sha256", Sha256Hex(e.comment));
+      }
+      ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(
+          *db_, "alert." + std::string(AlertEventKindName(e.kind)), body, e.at));
+    }
+    return id;
+  });
+  if (!saved.ok()) {
+    return saved.error();
+  }
+  alert.id = *saved;
+  return {};
+}
+
+Result<std::optional<Alert>> Store::FindAlert(const alerts::AlertKey& key) {
+  return LoadOneAlert(*db_, "WHERE check_id = $1 AND subject_key = $2",
+                      {key.check, key.subject_key});
+}
+
+Result<std::optional<Alert>> Store::GetAlert(std::int64_t id) {
+  return LoadOneAlert(*db_, "WHERE id = $1", {Num(id)});
+}
+
+Result<std::vector<Alert>> Store::ActiveAlerts() {
+  auto rows = Q(*db_, std::string(kAlertColumns) + "WHERE state <> $1 ORDER BY id",
+                {std::string(alerts::AlertStateName(alerts::AlertState::kResolved))});
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  std::vector<Alert> out;
+  for (const auto& row : *rows) {
+    auto a = LoadAlertRow(*db_, row);
+    if (!a.ok()) {
+      return a.error();
+    }
+    out.push_back(std::move(*a));
+  }
+  return out;
+}
+
+// ---- outbox
+
+Result<std::int64_t> Store::Enqueue(std::string_view sink, std::string_view payload, TimePoint at) {
+  return InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
+    std::int64_t id = 0;
+    ARKIVVAKT_ASSIGN(id, NextId(*db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM outbox"));
+    ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
+                                   "INSERT INTO outbox (id, sink, payload, created_at, "
+                                   "next_attempt_at, attempts, last_error, delivered_at) VALUES "
+                                   "($1, $2, $3, $4, $4, 0, '', NULL)",
+                                   {Num(id), std::string(sink), std::string(payload), Num(at)}));
+    ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(
+        *db_, "outbox.enqueued",
+        AuditBody().Add("message", id).Add("sink", sink).Add("payload_sha256", Sha256Hex(payload)),
+        at));
+    return id;
+  });
+}
+
+Result<std::vector<alerts::OutboxMessage>> Store::DueMessages(TimePoint now, int limit) {
+  auto rows = Q(*db_,
+                "SELECT id, sink, payload, created_at, next_attempt_at, attempts, last_error FROM "
+                "outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1 "
+                "ORDER BY next_attempt_at, id LIMIT $2",
+                {Num(now), Num(limit)});
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  std::vector<alerts::OutboxMessage> out;
+  for (const auto& r : *rows) {
+    alerts::OutboxMessage m;
+    ARKIVVAKT_ASSIGN(m.id, Int(r[0], "outbox.id"));
+    m.sink = r[1].value_or("");
+    m.payload = r[2].value_or("");
+    ARKIVVAKT_ASSIGN(m.created_at, Time(r[3], "outbox.created_at"));
+    ARKIVVAKT_ASSIGN(m.next_attempt_at, Time(r[4], "outbox.next_attempt_at"));
+    std::int64_t attempts = 0;
+    ARKIVVAKT_ASSIGN(attempts, Int(r[5], "outbox.attempts"));
+    m.attempts = static_cast<int>(attempts);
+    m.last_error = r[6].value_or("");
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Status Store::MarkDelivered(std::int64_t id, TimePoint at) {
+  return InTransaction<void>(*db_, [&]() -> Status {
+    auto updated = Q(*db_,
+                     "UPDATE outbox SET delivered_at = $2, attempts = attempts + 1 WHERE id = $1 "
+                     "AND delivered_at IS NULL RETURNING id",
+                     {Num(id), Num(at)});
+    if (!updated.ok()) {
+      return updated.error();
+    }
+    if (updated->empty()) {
+      return MakeError(ErrorCode::kNotFound, "store: no undelivered outbox message " + Num(id));
+    }
+    return AuditInTransaction(*db_, "outbox.delivered", AuditBody().Add("message", id), at);
+  });
+}
+
+Status Store::MarkFailed(std::int64_t id, std::string_view error, TimePoint next_attempt_at) {
+  return InTransaction<void>(*db_, [&]() -> Status {
+    auto updated = Q(*db_,
+                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
+                     "next_attempt_at = $3 WHERE id = $1 AND delivered_at IS NULL "
+                     "RETURNING attempts",
+                     {Num(id), std::string(error), Num(next_attempt_at)});
+    if (!updated.ok()) {
+      return updated.error();
+    }
+    if (updated->empty()) {
+      return MakeError(ErrorCode::kNotFound, "store: no undelivered outbox message " + Num(id));
+    }
+    std::int64_t attempts = 0;
+    ARKIVVAKT_ASSIGN(attempts, Int((*updated)[0][0], "outbox.attempts"));
+    return AuditInTransaction(*db_, "outbox.failed",
+                              AuditBody().Add("message", id).Add("attempts", attempts),
+                              next_attempt_at);
+  });
+}
+
+// ---- audit log
+
+Result<AuditEntry> Store::Append(std::string_view kind, std::string_view body, TimePoint at) {
+  return InTransaction<AuditEntry>(*db_, [&]() {
+    return AppendInTransaction(*db_, std::string(kind), std::string(body), at);
+  });
+}
+
+Result<alerts::Checkpoint> Store::AddCheckpoint(const alerts::CheckpointSigner& sign,
+                                                TimePoint at) {
+  return InTransaction<alerts::Checkpoint>(*db_, [&]() -> Result<alerts::Checkpoint> {
+    auto leaves = Q(*db_, "SELECT leaf_hash FROM audit_log ORDER BY seq");
+    if (!leaves.ok()) {
+      return leaves.error();
+    }
+    alerts::MerkleAccumulator acc;
+    for (const auto& row : *leaves) {
+      const auto d = alerts::ParseDigestHex(row[0].value_or(""));
+      if (!d) {
+        return MakeError(ErrorCode::kParse, "store: audit_log holds a malformed leaf hash at "
+                                            "position " + Num(acc.size()));
+      }
+      acc.Append(*d);
+    }
+    alerts::Checkpoint cp;
+    cp.origin = origin_;
+    cp.tree_size = acc.size();
+    cp.root_hash = alerts::DigestHex(acc.Root());
+    cp.created_at = at;
+    auto existing = Q(*db_, "SELECT root_hash FROM audit_checkpoints WHERE tree_size = $1",
+                      {Num(cp.tree_size)});
+    if (!existing.ok()) {
+      return existing.error();
+    }
+    if (!existing->empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "store: a checkpoint at tree size " + Num(cp.tree_size) + " exists already");
+    }
+    if (sign) {
+      ARKIVVAKT_ASSIGN(cp.signed_xml, sign(alerts::CheckpointXml(cp)));
+    }
+    ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
+                                   "INSERT INTO audit_checkpoints (tree_size, origin, root_hash, "
+                                   "created_at, signed_xml) VALUES ($1, $2, $3, $4, $5)",
+                                   {Num(cp.tree_size), cp.origin, cp.root_hash, Num(cp.created_at),
+                                    cp.signed_xml}));
+    return cp;
+  });
+}
+
+Result<alerts::AuditSnapshot> Store::ReadAuditLog() {
+  alerts::AuditSnapshot snap;
+  auto rows = Q(*db_,
+                "SELECT seq, recorded_at, kind, body, prev_hash, leaf_hash FROM audit_log "
+                "ORDER BY seq");
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  snap.entries.reserve(rows->size());
+  for (const auto& r : *rows) {
+    AuditEntry e;
+    ARKIVVAKT_ASSIGN(e.seq, Int(r[0], "audit_log.seq"));
+    ARKIVVAKT_ASSIGN(e.recorded_at, Time(r[1], "audit_log.recorded_at"));
+    e.kind = r[2].value_or("");
+    e.body = r[3].value_or("");
+    e.prev_hash = r[4].value_or("");
+    e.leaf_hash = r[5].value_or("");
+    snap.entries.push_back(std::move(e));
+  }
+  auto cps = Q(*db_,
+               "SELECT tree_size, origin, root_hash, created_at, signed_xml FROM "
+               "audit_checkpoints ORDER BY tree_size");
+  if (!cps.ok()) {
+    return cps.error();
+  }
+  for (const auto& r : *cps) {
+    alerts::Checkpoint cp;
+    ARKIVVAKT_ASSIGN(cp.tree_size, Int(r[0], "audit_checkpoints.tree_size"));
+    cp.origin = r[1].value_or("");
+    cp.root_hash = r[2].value_or("");
+    ARKIVVAKT_ASSIGN(cp.created_at, Time(r[3], "audit_checkpoints.created_at"));
+    cp.signed_xml = r[4].value_or("");
+    snap.checkpoints.push_back(std::move(cp));
+  }
+  return snap;
+}
+
+}  // namespace arkivvakt::store
