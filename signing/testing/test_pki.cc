@@ -175,6 +175,55 @@ Status Issue(const fs::path& ca_dir, const fs::path& ca_cert, const fs::path& ca
 
 }  // namespace
 
+namespace {
+
+TestPki PathsIn(const fs::path& dir) {
+  TestPki pki;
+  pki.dir = dir;
+  pki.root_cert = dir / "root.pem";
+  pki.inter_cert = dir / "inter.pem";
+  pki.crl = dir / "crl.pem";
+  const std::pair<TestSigner*, const char*> signers[] = {{&pki.good, "good"},
+                                                         {&pki.ecdsa, "ecdsa"},
+                                                         {&pki.expired, "expired"},
+                                                         {&pki.revoked, "revoked"},
+                                                         {&pki.wrong_ku, "wrong-ku"}};
+  for (const auto& [signer, name] : signers) {
+    const std::string base = (dir / name).string();
+    signer->key = base + ".key";
+    signer->cert = base + ".pem";
+    signer->chain = base + ".chain.pem";
+    signer->issuer = pki.inter_cert;
+  }
+  return pki;
+}
+
+}  // namespace
+
+Result<TestPki> TestPki::CreateOrReuse(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / "complete", ec)) {
+    return PathsIn(dir);
+  }
+  const fs::path tmp = dir.string() + ".tmp." + std::to_string(::getpid());
+  fs::remove_all(tmp, ec);
+  auto made = Create(tmp);
+  if (!made.ok()) {
+    fs::remove_all(tmp, ec);
+    return made.error();
+  }
+  WriteText(tmp / "complete", "");
+  fs::create_directories(dir.parent_path(), ec);
+  fs::rename(tmp, dir, ec);
+  if (ec) {
+    fs::remove_all(tmp, ec);  // another process won the race; use its PKI
+    if (!fs::exists(dir / "complete", ec)) {
+      return MakeError(ErrorCode::kIo, "cannot install the test PKI in " + dir.string());
+    }
+  }
+  return PathsIn(dir);
+}
+
 Result<TestPki> TestPki::Create(const fs::path& dir) {
   TestPki pki;
   pki.dir = dir;

@@ -52,6 +52,9 @@ struct TestPki {
   TestSigner wrong_ku;
 
   static Result<TestPki> Create(const std::filesystem::path& dir);
+  // Reuses a complete PKI in `dir` (made by an earlier test process), or creates it in a
+  // private directory and renames it into place, so concurrent test processes share one.
+  static Result<TestPki> CreateOrReuse(const std::filesystem::path& dir);
 };
 
 std::string ReadText(const std::filesystem::path& path);

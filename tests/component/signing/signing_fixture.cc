@@ -46,7 +46,9 @@ const testing::TestPki* Pki() {
   PkiState& s = State();
   if (!s.tried) {
     s.tried = true;
-    auto pki = testing::TestPki::Create(Root().path() / "pki");
+    // Shared by the test processes of one build (ctest runs each test in its own process); the
+    // certificates have fixed dates, so the PKI stays valid between runs.
+    auto pki = testing::TestPki::CreateOrReuse(ARKIVVAKT_SIGNING_TEST_PKI_DIR);
     if (pki.ok()) {
       s.pki = std::move(*pki);
     } else {
