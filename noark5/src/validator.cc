@@ -15,6 +15,7 @@
 
 #include "common/sha256.h"
 #include "document_files.h"
+#include "key_set.h"
 #include "noark5/addml.h"
 #include "noark5/arkivstruktur.h"
 #include "noark5/catalogue.h"
@@ -253,7 +254,7 @@ class Validation final : public ArkivstrukturHandler {
   bool structure_read_ = false;
   std::vector<PendingChecksum> pending_checksums_;
   std::unique_ptr<detail::WorkQueue<FixityJob>> hash_queue_;
-  std::vector<std::uint64_t> system_id_keys_;  // IdKey with the low 3 bits replaced by the kind
+  detail::KeySet system_ids_{3};  // IdKey with the low 3 bits replaced by the kind
   std::set<std::string, std::less<>> arkivdel_ids_;
   std::set<std::string, std::less<>> klasse_ids_;
   std::set<std::string, std::less<>> other_ids_;  // arkivskaperID: resolvable from endringslogg
@@ -271,7 +272,7 @@ class Validation final : public ArkivstrukturHandler {
   };
 
   std::vector<PendingEmptyFile> empty_files_pending_;
-  std::vector<std::uint64_t> referenced_keys_;
+  detail::KeySet referenced_;  // PathKey of every referanseDokumentfil
 
   std::array<std::uint64_t, kEntityKindCount> entities_{};
   Tally arkiv_by_level_, mapper_by_type_, mapper_by_year_, registreringer_by_type_,
@@ -666,8 +667,8 @@ void Validation::CountUnlessUtgaar(const EntityContext& ctx, const PendingCounts
 void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
   ++entities_[static_cast<std::size_t>(e.kind)];
   if (!e.system_id.empty()) {
-    system_id_keys_.push_back((detail::IdKey(e.system_id) & ~std::uint64_t{7}) |
-                              static_cast<std::uint64_t>(e.kind));
+    system_ids_.Add((detail::IdKey(e.system_id) & ~std::uint64_t{7}) |
+                    static_cast<std::uint64_t>(e.kind));
   }
   CountSubObjects(e);
 
@@ -906,7 +907,7 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
              "N5.32");
         break;
       }
-      referenced_keys_.push_back(detail::PathKey(*normalised));
+      referenced_.Add(detail::PathKey(*normalised));
       FixityJob job;
       job.reference = std::move(*normalised);
       job.sjekksum = p.sjekksum;
@@ -1076,16 +1077,18 @@ class DuplicateCollector final : public ArkivstrukturHandler {
 }  // namespace
 
 void Validation::CheckSystemIds() {
-  auto by_id = [](std::uint64_t a, std::uint64_t b) { return (a >> 3) < (b >> 3); };
-  std::sort(system_id_keys_.begin(), system_id_keys_.end(), by_id);
-  std::vector<std::uint64_t> candidates;
-  for (std::size_t i = 1; i < system_id_keys_.size(); ++i) {
-    if ((system_id_keys_[i] >> 3) == (system_id_keys_[i - 1] >> 3) &&
-        (candidates.empty() || candidates.back() != (system_id_keys_[i] >> 3))) {
-      candidates.push_back(system_id_keys_[i] >> 3);
-    }
+  system_ids_.Finish();
+  if (!system_ids_.ok()) {
+    NotRun("N5.47", "temporary storage for the systemID keys could not be written");
+    return;
   }
-  Line("N5.47", "Systemidentifikasjoner", Count(system_id_keys_.size()));
+  std::vector<std::uint64_t> candidates;  // keys seen more than once: confirmed by a second pass
+  system_ids_.ForEachDistinct([&](std::uint64_t key, std::uint64_t count) {
+    if (count > 1) {
+      candidates.push_back(key >> 3);
+    }
+  });
+  Line("N5.47", "Systemidentifikasjoner", Count(system_ids_.size()));
   std::uint64_t duplicated = 0;
   if (!candidates.empty()) {
     auto opened = XmlStream::Open(options_.dir / arkivstruktur_name_, arkivstruktur_name_);
@@ -1184,11 +1187,8 @@ void Validation::CheckEndringslogg() {
     if (!check_references) {
       return;
     }
-    const std::uint64_t key = detail::IdKey(entry.referanse_arkivenhet) >> 3;
-    const bool known =
-        std::binary_search(system_id_keys_.begin(), system_id_keys_.end(), key << 3,
-                           [](std::uint64_t a, std::uint64_t b) { return (a >> 3) < (b >> 3); }) ||
-        other_ids_.contains(entry.referanse_arkivenhet);
+    const bool known = system_ids_.Contains(detail::IdKey(entry.referanse_arkivenhet)) ||
+                       other_ids_.contains(entry.referanse_arkivenhet);
     if (known) {
       return;
     }
@@ -1343,11 +1343,13 @@ void Validation::CheckDocumentFolder() {
     return;
   }
   const std::optional<std::string> folder = FindDocumentFolder(options_.dir);
-  std::vector<std::uint64_t> disk_keys;
+  detail::KeySet disk_keys;
   if (folder) {
     WalkFiles(options_.dir, *folder,
-              [&](const std::string& rel) { disk_keys.push_back(detail::PathKey(rel)); });
+              [&](const std::string& rel) { disk_keys.Add(detail::PathKey(rel)); });
   }
+  disk_keys.Finish();
+  referenced_.Finish();
   const bool has_declared = addml_ && addml_->antall_dokumentfiler.has_value();
   const std::uint64_t declared = has_declared ? addml_->antall_dokumentfiler.value_or(0) : 0;
   Line("N5.28", "Dokumentfiler funnet", Count(disk_keys.size()));
@@ -1366,14 +1368,9 @@ void Validation::CheckDocumentFolder() {
              .AddFact("actual", Count(disk_keys.size())));
   }
 
-  std::sort(referenced_keys_.begin(), referenced_keys_.end());
   std::uint64_t multiply_referenced = 0;
-  for (std::size_t i = 1; i < referenced_keys_.size(); ++i) {
-    if (referenced_keys_[i] == referenced_keys_[i - 1] &&
-        (i + 1 == referenced_keys_.size() || referenced_keys_[i + 1] != referenced_keys_[i])) {
-      ++multiply_referenced;
-    }
-  }
+  referenced_.ForEachDistinct(
+      [&](std::uint64_t, std::uint64_t count) { multiply_referenced += count > 1 ? 1 : 0; });
   Line("N5.34", "Dokumentfiler referert fra mer enn ett dokumentobjekt",
        Count(multiply_referenced));
 
@@ -1382,15 +1379,13 @@ void Validation::CheckDocumentFolder() {
     return;
   }
   std::uint64_t unreferenced = 0;
-  for (std::uint64_t key : disk_keys) {
-    unreferenced +=
-        std::binary_search(referenced_keys_.begin(), referenced_keys_.end(), key) ? 0 : 1;
-  }
+  disk_keys.ForEachDistinct([&](std::uint64_t key, std::uint64_t count) {
+    unreferenced += referenced_.Contains(key) ? 0 : count;
+  });
   if (unreferenced > 0 && folder) {
     // Walk again to name them (only paths' keys were kept the first time, to bound memory).
     WalkFiles(options_.dir, *folder, [&](const std::string& rel) {
-      if (!std::binary_search(referenced_keys_.begin(), referenced_keys_.end(),
-                              detail::PathKey(rel))) {
+      if (!referenced_.Contains(detail::PathKey(rel))) {
         Emit(MakeFinding(check_id::kFixUnreferencedFile, Severity::kWarning, rel, 0, {},
                          "document file is not referenced by any dokumentobjekt"),
              "N5.33");
