@@ -57,7 +57,7 @@ KeySet::~KeySet() {
 
 void KeySet::Add(std::uint64_t key) {
   if (keys_.empty()) {
-    keys_.reserve(std::min<std::size_t>(memory_keys_, 1 << 16));
+    keys_.reserve(memory_keys_);  // address space only: pages are touched as keys arrive
   }
   if (keys_.size() == memory_keys_) {
     Spill();

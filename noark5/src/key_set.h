@@ -20,7 +20,7 @@ namespace arkivvakt::noark5::detail {
 
 class KeySet {
  public:
-  explicit KeySet(unsigned ignore_low_bits = 0, std::size_t memory_keys = std::size_t{4} << 20);
+  explicit KeySet(unsigned ignore_low_bits = 0, std::size_t memory_keys = std::size_t{1} << 20);
   ~KeySet();
   KeySet(const KeySet&) = delete;
   KeySet& operator=(const KeySet&) = delete;
