@@ -48,10 +48,11 @@ struct Verifier::Impl {
   VerifyOptions options;
   KeysMngrPtr keys_manager;
   internal::CertCache cert_cache;
+  internal::XmlParser parser;
 
   internal::VerifyEnv Env() {
     cert_cache.Trim();
-    return internal::VerifyEnv{*trust, options, keys_manager.get(), &cert_cache};
+    return internal::VerifyEnv{*trust, options, keys_manager.get(), &cert_cache, &parser};
   }
 
   Status CheckSize(std::string_view data) const {

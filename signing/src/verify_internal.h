@@ -5,6 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include <libxml/parser.h>
+
+#include "common/c_handle.h"
 #include "openssl_util.h"
 #include "signing/report.h"
 #include "signing/trust_store.h"
@@ -13,11 +16,25 @@
 
 namespace arkivvakt::signing::internal {
 
+// A parser context reused across documents (saves creating a context and a name dictionary per
+// document); recreated every 256 documents so the dictionary cannot grow without bound.
+// One per Verifier; not thread-safe.
+class XmlParser {
+ public:
+  // Parses with `options`; the caller owns the returned document (nullptr on failure).
+  xmlDoc* Read(std::string_view xml, int options);
+
+ private:
+  CHandle<xmlParserCtxt, &xmlFreeParserCtxt> ctxt_;
+  int uses_ = 0;
+};
+
 struct VerifyEnv {
   const TrustStore& trust;
   const VerifyOptions& options;
   xmlSecKeysMngrPtr keys_manager;  // owned by the Verifier
   CertCache* cert_cache;           // owned by the Verifier
+  XmlParser* parser;               // owned by the Verifier
 };
 
 VerificationReport VerifyXmlDocument(std::string_view xml, TimePoint at, const VerifyEnv& env);

@@ -3,7 +3,6 @@
 // (where references land, duplicate IDs, XAdES binding, the certificate path) is checked here.
 #include <cstring>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -118,40 +117,36 @@ void ForEachElement(xmlNode* root, Fn&& fn) {
   }
 }
 
-bool HasDuplicateIds(xmlNode* root) {
-  std::set<std::string, std::less<>> seen;
+// One walk over the document: registers every Id/ID/id/xml:id value as an XML ID (what "#id"
+// references resolve to), refusing the document when a value occurs twice, and collects the
+// top-level ds:Signature elements (a signature nested in another, e.g. a counter-signature, is
+// part of its parent's data). Returns false on a duplicate ID.
+bool ScanDocument(xmlDoc* doc, xmlNode* root, std::vector<xmlNode*>& signatures) {
   bool duplicate = false;
   ForEachElement(root, [&](xmlNode* e) {
     for (xmlAttr* a = e->properties; a != nullptr; a = a->next) {
       if (!IsIdAttribute(a)) {
         continue;
       }
-      XmlString v(xmlNodeListGetString(e->doc, a->children, 1));
-      const std::string value = v ? reinterpret_cast<const char*>(v.get()) : "";
-      if (!seen.insert(value).second) {
+      XmlString v(xmlNodeListGetString(doc, a->children, 1));
+      const xmlChar* value = v ? v.get() : reinterpret_cast<const xmlChar*>("");
+      xmlAttr* existing = xmlGetID(doc, value);
+      if (existing != nullptr && existing != a) {
+        duplicate = true;
+      } else if (existing == nullptr && xmlAddID(nullptr, doc, value, a) == nullptr) {
         duplicate = true;
       }
     }
-  });
-  return duplicate;
-}
-
-// Top-level ds:Signature elements (a signature nested in another, e.g. a counter-signature, is
-// part of its parent's data).
-std::vector<xmlNode*> FindSignatures(xmlNode* root) {
-  std::vector<xmlNode*> out;
-  ForEachElement(root, [&](xmlNode* e) {
-    if (!IsDsig(e, "Signature")) {
-      return;
-    }
-    for (xmlNode* p = e->parent; p != nullptr; p = p->parent) {
-      if (IsDsig(p, "Signature")) {
-        return;
+    if (IsDsig(e, "Signature")) {
+      for (xmlNode* p = e->parent; p != nullptr; p = p->parent) {
+        if (IsDsig(p, "Signature")) {
+          return;
+        }
       }
+      signatures.push_back(e);
     }
-    out.push_back(e);
   });
-  return out;
+  return !duplicate;
 }
 
 bool IsAncestor(const xmlNode* ancestor, const xmlNode* n) {
@@ -692,8 +687,7 @@ VerificationReport VerifyXmlDocument(std::string_view xml, TimePoint at, const V
   report.validation_time = at;
 
   XmlsecErrorSink quiet;  // keeps libxml2's parse errors (which quote the text) off stderr
-  XmlDoc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "signed.xml", nullptr,
-                           kHardenedXmlOptions));
+  XmlDoc doc(env.parser->Read(xml, kHardenedXmlOptions | XML_PARSE_COMPACT));
   if (!doc || xmlDocGetRootElement(doc.get()) == nullptr) {
     report.signatures.push_back(FailedReport(SignatureFormat::kXmlDsig, Indication::kTotalFailed,
                                              SubIndication::kFormatFailure, "xml-not-well-formed",
@@ -707,19 +701,28 @@ VerificationReport VerifyXmlDocument(std::string_view xml, TimePoint at, const V
     return report;
   }
   xmlNode* root = xmlDocGetRootElement(doc.get());
-  if (HasDuplicateIds(root)) {
+  std::vector<xmlNode*> signatures;
+  if (!ScanDocument(doc.get(), root, signatures)) {
     report.signatures.push_back(FailedReport(SignatureFormat::kXmlDsig, Indication::kTotalFailed,
                                              SubIndication::kFormatFailure, "duplicate-id", at));
     return report;
   }
-  static const xmlChar* kIdAttrs[] = {reinterpret_cast<const xmlChar*>("Id"),
-                                      reinterpret_cast<const xmlChar*>("ID"),
-                                      reinterpret_cast<const xmlChar*>("id"), nullptr};
-  xmlSecAddIDs(doc.get(), root, kIdAttrs);
-  for (xmlNode* signature : FindSignatures(root)) {
+  for (xmlNode* signature : signatures) {
     report.signatures.push_back(VerifyOne(doc.get(), signature, at, env));
   }
   return report;
+}
+
+xmlDoc* XmlParser::Read(std::string_view xml, int options) {
+  if (!ctxt_ || ++uses_ > 256) {
+    ctxt_.reset(xmlNewParserCtxt());
+    uses_ = 1;
+  }
+  if (!ctxt_) {
+    return nullptr;
+  }
+  return xmlCtxtReadMemory(ctxt_.get(), xml.data(), static_cast<int>(xml.size()), "signed.xml",
+                           nullptr, options);
 }
 
 SignatureReport FailedReport(SignatureFormat format, Indication indication, SubIndication sub,
