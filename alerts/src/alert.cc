@@ -8,8 +8,8 @@ namespace arkivvakt::alerts {
 namespace {
 
 constexpr std::array<std::string_view, 3> kStateNames = {"open", "acknowledged", "resolved"};
-constexpr std::array<std::string_view, 6> kEventNames = {
-    "opened", "seen_again", "acknowledged", "assigned", "resolved", "reopened"};
+constexpr std::array<std::string_view, 6> kEventNames = {"opened",   "seen_again", "acknowledged",
+                                                         "assigned", "resolved",   "reopened"};
 
 void AppendEscaped(std::string& out, std::string_view value) {
   for (char c : value) {
@@ -120,8 +120,7 @@ std::optional<AlertEvent> ResolveNotSeen(Alert& alert, TimePoint at) {
   return Record(alert, AlertEventKind::kResolved, at, std::string(kSystemActor), "not-seen");
 }
 
-Result<AlertEvent> Acknowledge(Alert& alert, std::string actor, std::string comment,
-                               TimePoint at) {
+Result<AlertEvent> Acknowledge(Alert& alert, std::string actor, std::string comment, TimePoint at) {
   ARKIVVAKT_RETURN_IF_ERROR(RequireActor(actor));
   if (alert.state != AlertState::kOpen) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -135,9 +134,8 @@ Result<AlertEvent> Acknowledge(Alert& alert, std::string actor, std::string comm
 Result<AlertEvent> Assign(Alert& alert, std::string actor, std::string assignee, TimePoint at) {
   ARKIVVAKT_RETURN_IF_ERROR(RequireActor(actor));
   if (alert.state == AlertState::kResolved) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "a resolved alert cannot be assigned (alert " + std::to_string(alert.id) +
-                         ")");
+    return MakeError(ErrorCode::kInvalidArgument, "a resolved alert cannot be assigned (alert " +
+                                                      std::to_string(alert.id) + ")");
   }
   alert.assignee = assignee;
   return Record(alert, AlertEventKind::kAssigned, at, std::move(actor), std::move(assignee));

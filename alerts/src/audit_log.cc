@@ -48,8 +48,7 @@ Digest HashNode(const Digest& left, const Digest& right) {
   return HashBytes(buf);
 }
 
-void AddProblem(AuditVerification& v, AuditProblemKind kind, std::int64_t seq,
-                std::string detail) {
+void AddProblem(AuditVerification& v, AuditProblemKind kind, std::int64_t seq, std::string detail) {
   if (v.problems.size() < AuditVerification::kMaxProblems) {
     v.problems.push_back({kind, seq, std::move(detail)});
   }
@@ -263,8 +262,9 @@ AuditVerification VerifyAuditLog(const std::vector<AuditEntry>& entries,
   }
 
   std::vector<Checkpoint> sorted = checkpoints;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Checkpoint& a, const Checkpoint& b) { return a.tree_size < b.tree_size; });
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Checkpoint& a, const Checkpoint& b) {
+    return a.tree_size < b.tree_size;
+  });
   std::size_t next_checkpoint = 0;
 
   MerkleAccumulator acc;

@@ -83,7 +83,9 @@ Digest MerkleLeaf(std::string_view data);
 class MerkleAccumulator {
  public:
   void Append(const Digest& leaf_hash);
+
   std::int64_t size() const { return size_; }
+
   Digest Root() const;
 
  private:
@@ -119,12 +121,12 @@ struct SignedCheckpoint {
 using CheckpointSignatureCheck = std::function<Result<SignedCheckpoint>(const Checkpoint&)>;
 
 enum class AuditProblemKind {
-  kEdited,              // an entry's content does not match its leaf hash
-  kDeleted,             // an entry is missing (seq gap, or the chain skips one)
-  kReordered,           // entries are out of order
-  kInserted,            // an entry that the chain does not know was inserted
-  kChainBroken,         // prev_hash matches no entry (edited and rehashed, or deleted)
-  kCheckpointMismatch,  // the recomputed root differs from the checkpoint's root
+  kEdited,               // an entry's content does not match its leaf hash
+  kDeleted,              // an entry is missing (seq gap, or the chain skips one)
+  kReordered,            // entries are out of order
+  kInserted,             // an entry that the chain does not know was inserted
+  kChainBroken,          // prev_hash matches no entry (edited and rehashed, or deleted)
+  kCheckpointMismatch,   // the recomputed root differs from the checkpoint's root
   kCheckpointBeyondLog,  // a checkpoint covers more entries than the log holds (tail deleted)
   kCheckpointSignature,  // the signature is missing, invalid or vouches for other values
 };
@@ -141,11 +143,12 @@ struct AuditVerification {
   std::int64_t entries = 0;
   std::int64_t checkpoints = 0;
   std::int64_t signatures_checked = 0;
-  std::int64_t unanchored = 0;  // entries after the last checkpoint (not yet provable)
-  std::string head_root;        // hex root over all entries
+  std::int64_t unanchored = 0;         // entries after the last checkpoint (not yet provable)
+  std::string head_root;               // hex root over all entries
   std::vector<AuditProblem> problems;  // in log order; at most kMaxProblems
 
   static constexpr std::size_t kMaxProblems = 100;
+
   bool intact() const { return problems.empty(); }
 };
 
@@ -169,8 +172,7 @@ class AuditLog {
   virtual ~AuditLog() = default;
 
   // Appends one entry in its own transaction.
-  virtual Result<AuditEntry> Append(std::string_view kind, std::string_view body,
-                                    TimePoint at) = 0;
+  virtual Result<AuditEntry> Append(std::string_view kind, std::string_view body, TimePoint at) = 0;
   // Records a checkpoint over the whole log as it is now, signed with `sign` (null: unsigned).
   virtual Result<Checkpoint> AddCheckpoint(const CheckpointSigner& sign, TimePoint at) = 0;
   virtual Result<AuditSnapshot> ReadAuditLog() = 0;

@@ -74,8 +74,7 @@ alerts::CheckpointSignatureCheck MakeCheckpointCheck(
     if (!report.ok()) {
       return report.error();
     }
-    if (report->signatures.size() != 1 ||
-        report->Overall() != signing::Indication::kTotalPassed) {
+    if (report->signatures.size() != 1 || report->Overall() != signing::Indication::kTotalPassed) {
       std::string why(signing::IndicationName(report->Overall()));
       if (!report->signatures.empty() &&
           report->signatures[0].sub_indication != signing::SubIndication::kNone) {

@@ -73,11 +73,15 @@ class PostgresConnection final : public SqlConnection {
       message = message.substr(0, message.find('\n'));
       return MakeError(ErrorCode::kIo, "postgresql: cannot connect: " + message);
     }
+    // Server notices (e.g. "terminating connection due to administrator command") are not
+    // written to stderr; the errors they announce come back as results.
+    PQsetNoticeProcessor(
+        conn.get(), [](void*, const char*) {}, nullptr);
     conn_ = std::move(conn);
     broken_ = false;
-    const std::string setup = "SET statement_timeout = " +
-                              std::to_string(options_.statement_timeout.count()) +
-                              "; SET client_min_messages = warning";
+    const std::string setup =
+        "SET statement_timeout = " + std::to_string(options_.statement_timeout.count()) +
+        "; SET client_min_messages = warning";
     return ExecScript(setup);
   }
 

@@ -160,9 +160,9 @@ class SqliteConnection final : public SqlConnection {
 
 Result<std::unique_ptr<SqlConnection>> OpenSqlite(const SqliteOptions& options) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(options.path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   SqliteDb db(raw);
   if (rc != SQLITE_OK) {
     Error e = SqliteError(db.get(), rc, "open " + options.path.string());
@@ -187,9 +187,9 @@ Result<std::unique_ptr<SqlConnection>> OpenSqlite(const SqliteOptions& options) 
     return MakeError(ErrorCode::kIo,
                      "sqlite: " + options.path.string() + " cannot use write-ahead logging");
   }
-  ARKIVVAKT_RETURN_IF_ERROR(conn->ExecScript(options.synchronous_full
-                                                 ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                                                 : "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+  ARKIVVAKT_RETURN_IF_ERROR(conn->ExecScript(
+      options.synchronous_full ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                               : "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
   return std::unique_ptr<SqlConnection>(std::move(conn));
 }
 

@@ -45,13 +45,13 @@ Result<TimePoint> Time(const SqlValue& v, std::string_view column) {
   return TimePoint{std::chrono::seconds{*i}};
 }
 
-#define ARKIVVAKT_ASSIGN(lhs, expr)   \
-  do {                                \
-    auto arkivvakt_v_ = (expr);       \
-    if (!arkivvakt_v_.ok()) {         \
-      return arkivvakt_v_.error();    \
-    }                                 \
-    lhs = std::move(*arkivvakt_v_);   \
+#define ARKIVVAKT_ASSIGN(lhs, expr) \
+  do {                              \
+    auto arkivvakt_v_ = (expr);     \
+    if (!arkivvakt_v_.ok()) {       \
+      return arkivvakt_v_.error();  \
+    }                               \
+    lhs = std::move(*arkivvakt_v_); \
   } while (false)
 
 Result<std::vector<SqlRow>> Q(SqlConnection& db, std::string_view sql,
@@ -108,11 +108,11 @@ Result<AuditEntry> AppendInTransaction(SqlConnection& db, std::string kind, std:
     prev = &previous;
   }
   AuditEntry e = alerts::MakeNextEntry(prev, std::move(kind), std::move(body), at);
-  ARKIVVAKT_RETURN_IF_ERROR(Exec(db,
-                                 "INSERT INTO audit_log (seq, recorded_at, kind, body, prev_hash, "
-                                 "leaf_hash) VALUES ($1, $2, $3, $4, $5, $6)",
-                                 {Num(e.seq), Num(e.recorded_at), e.kind, e.body, e.prev_hash,
-                                  e.leaf_hash}));
+  ARKIVVAKT_RETURN_IF_ERROR(
+      Exec(db,
+           "INSERT INTO audit_log (seq, recorded_at, kind, body, prev_hash, "
+           "leaf_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+           {Num(e.seq), Num(e.recorded_at), e.kind, e.body, e.prev_hash, e.leaf_hash}));
   return e;
 }
 
@@ -228,9 +228,9 @@ Store::Store(std::unique_ptr<SqlConnection> connection, std::string origin)
 Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Clock& clock) {
-  Result<std::unique_ptr<SqlConnection>> conn =
-      options.backend == Backend::kSqlite ? OpenSqlite(options.sqlite)
-                                          : OpenPostgres(options.postgres);
+  Result<std::unique_ptr<SqlConnection>> conn = options.backend == Backend::kSqlite
+                                                    ? OpenSqlite(options.sqlite)
+                                                    : OpenPostgres(options.postgres);
   if (!conn.ok()) {
     return conn.error();
   }
@@ -255,10 +255,11 @@ Result<std::int64_t> Store::BeginRun(checks::Timestamp at) {
   return InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
     std::int64_t id = 0;
     ARKIVVAKT_ASSIGN(id, NextId(*db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM runs"));
+    ARKIVVAKT_RETURN_IF_ERROR(Exec(
+        *db_, "INSERT INTO runs (id, started_at, ended_at, outcome) VALUES ($1, $2, NULL, $3)",
+        {Num(id), Num(at), std::string(checks::RunOutcomeName(checks::RunOutcome::kRunning))}));
     ARKIVVAKT_RETURN_IF_ERROR(
-        Exec(*db_, "INSERT INTO runs (id, started_at, ended_at, outcome) VALUES ($1, $2, NULL, $3)",
-             {Num(id), Num(at), std::string(checks::RunOutcomeName(checks::RunOutcome::kRunning))}));
-    ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(*db_, "run.started", AuditBody().Add("run", id), at));
+        AuditInTransaction(*db_, "run.started", AuditBody().Add("run", id), at));
     return id;
   });
 }
@@ -293,7 +294,8 @@ Status Store::EndRun(std::int64_t id, checks::Timestamp at, checks::RunOutcome o
 }
 
 Result<std::optional<checks::RunRecord>> Store::GetRun(std::int64_t id) {
-  auto rows = Q(*db_, "SELECT id, started_at, ended_at, outcome FROM runs WHERE id = $1", {Num(id)});
+  auto rows =
+      Q(*db_, "SELECT id, started_at, ended_at, outcome FROM runs WHERE id = $1", {Num(id)});
   if (!rows.ok()) {
     return rows.error();
   }
@@ -308,8 +310,9 @@ Result<std::optional<checks::RunRecord>> Store::GetRun(std::int64_t id) {
 }
 
 Result<std::vector<checks::RunRecord>> Store::RecentRuns(int limit) {
-  auto rows = Q(*db_, "SELECT id, started_at, ended_at, outcome FROM runs ORDER BY id DESC LIMIT $1",
-                {Num(limit)});
+  auto rows =
+      Q(*db_, "SELECT id, started_at, ended_at, outcome FROM runs ORDER BY id DESC LIMIT $1",
+        {Num(limit)});
   if (!rows.ok()) {
     return rows.error();
   }
@@ -335,20 +338,22 @@ Result<bool> Store::RecordBaseline(const checks::Baseline& b) {
     if (!existing->empty()) {
       return false;
     }
-    ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
-                                   "INSERT INTO baselines (document_key, sha256, byte_size, "
-                                   "metadata_fingerprint, locked_at, recorded_at) VALUES ($1, $2, "
-                                   "$3, $4, $5, $6)",
-                                   {b.document_key, b.sha256, Num(static_cast<std::int64_t>(b.size)),
-                                    b.metadata_fingerprint, Num(b.locked_at), Num(b.recorded_at)}));
-    ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(*db_, "baseline.recorded",
-                                                 AuditBody()
-                                                     .Add("document", b.document_key)
-                                                     .Add("sha256", b.sha256)
-                                                     .Add("size", static_cast<std::int64_t>(b.size))
-                                                     .Add("metadata", b.metadata_fingerprint)
-                                                     .Add("locked_at", alerts::FormatUtc(b.locked_at)),
-                                                 b.recorded_at));
+    ARKIVVAKT_RETURN_IF_ERROR(
+        Exec(*db_,
+             "INSERT INTO baselines (document_key, sha256, byte_size, "
+             "metadata_fingerprint, locked_at, recorded_at) VALUES ($1, $2, "
+             "$3, $4, $5, $6)",
+             {b.document_key, b.sha256, Num(static_cast<std::int64_t>(b.size)),
+              b.metadata_fingerprint, Num(b.locked_at), Num(b.recorded_at)}));
+    ARKIVVAKT_RETURN_IF_ERROR(
+        AuditInTransaction(*db_, "baseline.recorded",
+                           AuditBody()
+                               .Add("document", b.document_key)
+                               .Add("sha256", b.sha256)
+                               .Add("size", static_cast<std::int64_t>(b.size))
+                               .Add("metadata", b.metadata_fingerprint)
+                               .Add("locked_at", alerts::FormatUtc(b.locked_at)),
+                           b.recorded_at));
     return true;
   });
 }
@@ -395,11 +400,12 @@ Status Store::SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events)
     if (id == 0) {
       ARKIVVAKT_ASSIGN(id, NextId(*db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM alerts"));
       params[0] = Num(id);
-      ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
-                                     "INSERT INTO alerts (id, check_id, subject_key, severity, "
-                                     "state, assignee, message, first_seen, last_seen, "
-                                     "occurrences) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                                     params));
+      ARKIVVAKT_RETURN_IF_ERROR(
+          Exec(*db_,
+               "INSERT INTO alerts (id, check_id, subject_key, severity, "
+               "state, assignee, message, first_seen, last_seen, "
+               "occurrences) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+               params));
     } else {
       params[0] = Num(id);
       auto updated = Q(*db_,
@@ -415,8 +421,8 @@ Status Store::SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events)
       }
     }
     std::int64_t n = 0;
-    ARKIVVAKT_ASSIGN(n, NextId(*db_, "SELECT COUNT(*) FROM alert_events WHERE alert_id = $1",
-                               {Num(id)}));
+    ARKIVVAKT_ASSIGN(
+        n, NextId(*db_, "SELECT COUNT(*) FROM alert_events WHERE alert_id = $1", {Num(id)}));
     for (const AlertEvent& e : new_events) {
       ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
                                      "INSERT INTO alert_events (alert_id, n, kind, at, actor, "
@@ -433,8 +439,8 @@ Status Store::SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events)
       if (!e.comment.empty()) {
         body.Add("comment_sha256", Sha256Hex(e.comment));
       }
-      ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(
-          *db_, "alert." + std::string(AlertEventKindName(e.kind)), body, e.at));
+      ARKIVVAKT_RETURN_IF_ERROR(
+          AuditInTransaction(*db_, "alert." + std::string(AlertEventKindName(e.kind)), body, e.at));
     }
     return id;
   });
@@ -556,9 +562,8 @@ Status Store::MarkFailed(std::int64_t id, std::string_view error, TimePoint next
 // ---- audit log
 
 Result<AuditEntry> Store::Append(std::string_view kind, std::string_view body, TimePoint at) {
-  return InTransaction<AuditEntry>(*db_, [&]() {
-    return AppendInTransaction(*db_, std::string(kind), std::string(body), at);
-  });
+  return InTransaction<AuditEntry>(
+      *db_, [&]() { return AppendInTransaction(*db_, std::string(kind), std::string(body), at); });
 }
 
 Result<alerts::Checkpoint> Store::AddCheckpoint(const alerts::CheckpointSigner& sign,
@@ -572,8 +577,10 @@ Result<alerts::Checkpoint> Store::AddCheckpoint(const alerts::CheckpointSigner& 
     for (const auto& row : *leaves) {
       const auto d = alerts::ParseDigestHex(row[0].value_or(""));
       if (!d) {
-        return MakeError(ErrorCode::kParse, "store: audit_log holds a malformed leaf hash at "
-                                            "position " + Num(acc.size()));
+        return MakeError(ErrorCode::kParse,
+                         "store: audit_log holds a malformed leaf hash at "
+                         "position " +
+                             Num(acc.size()));
       }
       acc.Append(*d);
     }
@@ -594,11 +601,11 @@ Result<alerts::Checkpoint> Store::AddCheckpoint(const alerts::CheckpointSigner& 
     if (sign) {
       ARKIVVAKT_ASSIGN(cp.signed_xml, sign(alerts::CheckpointXml(cp)));
     }
-    ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
-                                   "INSERT INTO audit_checkpoints (tree_size, origin, root_hash, "
-                                   "created_at, signed_xml) VALUES ($1, $2, $3, $4, $5)",
-                                   {Num(cp.tree_size), cp.origin, cp.root_hash, Num(cp.created_at),
-                                    cp.signed_xml}));
+    ARKIVVAKT_RETURN_IF_ERROR(
+        Exec(*db_,
+             "INSERT INTO audit_checkpoints (tree_size, origin, root_hash, "
+             "created_at, signed_xml) VALUES ($1, $2, $3, $4, $5)",
+             {Num(cp.tree_size), cp.origin, cp.root_hash, Num(cp.created_at), cp.signed_xml}));
     return cp;
   });
 }

@@ -58,8 +58,7 @@ Checkpoint CheckpointOver(const std::vector<AuditEntry>& log, std::size_t size) 
   for (std::size_t i = 0; i < size; ++i) {
     acc.Append(*ParseDigestHex(log[i].leaf_hash));
   }
-  return Checkpoint{"test/audit", static_cast<std::int64_t>(size), DigestHex(acc.Root()), T0(),
-                    {}};
+  return Checkpoint{"test/audit", static_cast<std::int64_t>(size), DigestHex(acc.Root()), T0(), {}};
 }
 
 TEST(AuditChain, FirstEntryFollowsTheZeroHash) {
@@ -73,9 +72,8 @@ TEST(AuditChain, FirstEntryFollowsTheZeroHash) {
 
 TEST(AuditVerify, IntactLogWithCheckpointsVerifies) {
   const auto log = MakeLog(7);
-  const auto v = VerifyAuditLog(log, {CheckpointOver(log, 0), CheckpointOver(log, 3),
-                                      CheckpointOver(log, 7)},
-                                nullptr);
+  const auto v = VerifyAuditLog(
+      log, {CheckpointOver(log, 0), CheckpointOver(log, 3), CheckpointOver(log, 7)}, nullptr);
   EXPECT_TRUE(v.intact()) << v.problems[0].detail;
   EXPECT_EQ(v.entries, 7);
   EXPECT_EQ(v.unanchored, 0);

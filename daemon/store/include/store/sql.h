@@ -82,6 +82,7 @@ class FaultInjectingConnection final : public SqlConnection {
                            std::function<void(int)> before_call = {});
 
   Dialect dialect() const override { return inner_->dialect(); }
+
   Result<std::vector<SqlRow>> Query(std::string_view sql,
                                     const std::vector<SqlValue>& params) override;
   Status ExecScript(std::string_view sql) override;
@@ -89,7 +90,15 @@ class FaultInjectingConnection final : public SqlConnection {
   Status Commit() override;
   Status Rollback() override;
 
+  // Restarts the numbering and fails call `n` from now on (-1: never).
+  void FailAt(int n) {
+    calls_ = 0;
+    fail_at_ = n;
+    injected_ = false;
+  }
+
   int calls() const { return calls_; }
+
   bool injected() const { return injected_; }
 
  private:

@@ -72,7 +72,8 @@ class Store final : public checks::RunStore,
   Result<std::optional<checks::Baseline>> GetBaseline(std::string_view document_key) override;
 
   // alerts::AlertStore
-  Status SaveAlert(alerts::Alert& alert, const std::vector<alerts::AlertEvent>& new_events) override;
+  Status SaveAlert(alerts::Alert& alert,
+                   const std::vector<alerts::AlertEvent>& new_events) override;
   Result<std::optional<alerts::Alert>> FindAlert(const alerts::AlertKey& key) override;
   Result<std::optional<alerts::Alert>> GetAlert(std::int64_t id) override;
   Result<std::vector<alerts::Alert>> ActiveAlerts() override;

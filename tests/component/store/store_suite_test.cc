@@ -1,0 +1,506 @@
+// The store's contract, run against a real database: SQLite in one binary, a throwaway
+// PostgreSQL cluster in the other (store_backend.h). Covers migrations, every record kind,
+// fault injection at every database call, tampering with the audit log, and (PostgreSQL) a
+// server restart in the middle of a transaction.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "alerts/alert.h"
+#include "alerts/audit_log.h"
+#include "store/store.h"
+#include "store_backend.h"
+#include "support/test_paths.h"
+
+namespace arkivvakt::store {
+namespace {
+
+using alerts::AuditProblemKind;
+using std::chrono::hours;
+
+TimePoint T0() {
+  return TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 6 / 1}.time_since_epoch()};
+}
+
+Finding MakeFinding(const std::string& asid) {
+  Finding f;
+  f.check = "LOCK-CHANGED";
+  f.severity = Severity::kCritical;
+  f.subject.archive_system_id = asid;
+  f.message = "document changed after it was locked";
+  return f;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string skip;
+    std::string error;
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    if (!testing::MakeBackend(dir_.path(), info->name(), &backend_, &skip, &error)) {
+      if (!skip.empty()) {
+        GTEST_SKIP() << skip;
+      }
+      FAIL() << error;
+    }
+    auto conn = backend_.connect();
+    ASSERT_TRUE(conn.ok()) << conn.error().message;
+    auto fault = std::make_unique<FaultInjectingConnection>(std::move(*conn), -1);
+    fault_ = fault.get();
+    auto store = Store::OpenOn(std::move(fault), "test/audit", clock_);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(*store);
+  }
+
+  // A second, raw connection: what an administrator with SQL access can do.
+  std::unique_ptr<SqlConnection> Raw() {
+    auto conn = backend_.connect();
+    EXPECT_TRUE(conn.ok());
+    return conn.ok() ? std::move(*conn) : nullptr;
+  }
+
+  std::int64_t Count(const std::string& table) {
+    auto raw = Raw();
+    auto rows = raw->Query("SELECT COUNT(*) FROM " + table, {});
+    EXPECT_TRUE(rows.ok());
+    return rows.ok() ? std::stoll(*(*rows)[0][0]) : -1;
+  }
+
+  std::string Snapshot() {
+    std::string s;
+    for (const char* t : {"runs", "run_counts", "baselines", "alerts", "alert_events", "outbox",
+                          "audit_log", "audit_checkpoints"}) {
+      s += std::string(t) + "=" + std::to_string(Count(t)) + " ";
+    }
+    auto raw = Raw();
+    auto rows = raw->Query(
+        "SELECT COALESCE(SUM(occurrences), 0), COUNT(*) FROM alerts WHERE state = 'resolved'", {});
+    EXPECT_TRUE(rows.ok());
+    s += "occ=" + rows->at(0)[0].value_or("") + " resolved=" + rows->at(0)[1].value_or("");
+    auto outbox = raw->Query("SELECT COALESCE(SUM(attempts), 0) FROM outbox", {});
+    EXPECT_TRUE(outbox.ok());
+    s += " attempts=" + outbox->at(0)[0].value_or("");
+    return s;
+  }
+
+  alerts::AuditVerification Verify() {
+    auto snap = store_->ReadAuditLog();
+    EXPECT_TRUE(snap.ok());
+    return alerts::VerifyAuditLog(snap->entries, snap->checkpoints, nullptr);
+  }
+
+  // Some history: one run, a baseline, two alerts (one acknowledged), an outbox message.
+  void Populate() {
+    auto run = store_->BeginRun(T0());
+    ASSERT_TRUE(run.ok()) << run.error().message;
+    ASSERT_TRUE(
+        store_->EndRun(*run, T0() + hours(1), checks::RunOutcome::kSucceeded, {{"LOCK-CHANGED", 2}})
+            .ok());
+    ASSERT_TRUE(store_->RecordBaseline({"doc-1", std::string(64, 'a'), 10, "fp", T0(), T0()}).ok());
+    for (const char* asid : {"a-1", "a-2"}) {
+      auto alert = alerts::OpenAlert(MakeFinding(asid), T0());
+      ASSERT_TRUE(store_->SaveAlert(alert, alert.history).ok());
+    }
+    ASSERT_TRUE(store_->Enqueue("webhook", "{\"alert\":1}", T0()).ok());
+  }
+
+  arkivvakt::testing::TempDir dir_;
+  testing::Backend backend_;
+  FixedClock clock_{T0()};
+  FaultInjectingConnection* fault_ = nullptr;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, AppliesAndRecordsMigrationsOnce) {
+  auto v = store_->SchemaVersion();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, LatestSchemaVersion());
+  auto conn = backend_.connect();
+  ASSERT_TRUE(conn.ok());
+  auto again = Store::OpenOn(std::move(*conn), "test/audit", clock_);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(Count("schema_migrations"), LatestSchemaVersion());
+}
+
+TEST_F(StoreTest, RefusesADatabaseNewerThanTheBinary) {
+  auto raw = Raw();
+  ASSERT_TRUE(raw->Query("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+                         "VALUES (999, 'future', 'x', 0)",
+                         {})
+                  .ok());
+  auto conn = backend_.connect();
+  ASSERT_TRUE(conn.ok());
+  auto again = Store::OpenOn(std::move(*conn), "test/audit", clock_);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(again.error().message.find("999"), std::string::npos);
+}
+
+TEST_F(StoreTest, RefusesAMigrationThatDiffersFromTheEmbeddedOne) {
+  auto raw = Raw();
+  ASSERT_TRUE(raw->Query("UPDATE schema_migrations SET checksum = 'x' WHERE version = 1", {}).ok());
+  auto conn = backend_.connect();
+  ASSERT_TRUE(conn.ok());
+  EXPECT_FALSE(Store::OpenOn(std::move(*conn), "test/audit", clock_).ok());
+}
+
+TEST_F(StoreTest, KeepsRunsWithCountsPerCheck) {
+  auto id = store_->BeginRun(T0());
+  ASSERT_TRUE(id.ok());
+  auto running = store_->GetRun(*id);
+  ASSERT_TRUE(running.ok() && running->has_value());
+  EXPECT_EQ((*running)->outcome, checks::RunOutcome::kRunning);
+  ASSERT_TRUE(store_
+                  ->EndRun(*id, T0() + hours(1), checks::RunOutcome::kFailed,
+                           {{"FIX-CHECKSUM", 3}, {"REC-MISSING", 1}})
+                  .ok());
+  auto done = store_->GetRun(*id);
+  ASSERT_TRUE(done.ok() && done->has_value());
+  EXPECT_EQ((*done)->outcome, checks::RunOutcome::kFailed);
+  EXPECT_EQ((*done)->ended_at, T0() + hours(1));
+  EXPECT_EQ((*done)->counts,
+            (std::vector<checks::CheckCount>{{"FIX-CHECKSUM", 3}, {"REC-MISSING", 1}}));
+  EXPECT_EQ(store_->EndRun(*id, T0(), checks::RunOutcome::kSucceeded, {}).error().code,
+            ErrorCode::kNotFound);
+  auto second = store_->BeginRun(T0() + hours(2));
+  ASSERT_TRUE(second.ok());
+  auto recent = store_->RecentRuns(10);
+  ASSERT_TRUE(recent.ok());
+  ASSERT_EQ(recent->size(), 2u);
+  EXPECT_EQ((*recent)[0].id, *second);
+}
+
+TEST_F(StoreTest, KeepsTheFirstBaselineOfALockedDocument) {
+  const checks::Baseline first{"doc-9", std::string(64, 'a'), 1234, "fp1", T0(), T0() + hours(1)};
+  auto recorded = store_->RecordBaseline(first);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_TRUE(*recorded);
+  checks::Baseline changed = first;
+  changed.sha256 = std::string(64, 'b');
+  auto again = store_->RecordBaseline(changed);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  auto got = store_->GetBaseline("doc-9");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(**got, first);
+  auto none = store_->GetBaseline("doc-0");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(StoreTest, KeepsAlertsWithTheirFullHistory) {
+  auto alert = alerts::OpenAlert(MakeFinding("a-1"), T0());
+  ASSERT_TRUE(store_->SaveAlert(alert, alert.history).ok());
+  EXPECT_GT(alert.id, 0);
+
+  auto loaded = store_->FindAlert(alert.key);
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  alerts::Alert a = **loaded;
+  const std::size_t before = a.history.size();
+  ASSERT_TRUE(alerts::Acknowledge(a, "u17", "ser på det", T0() + hours(1)).ok());
+  ASSERT_TRUE(alerts::Assign(a, "u17", "u18", T0() + hours(2)).ok());
+  ASSERT_TRUE(alerts::Resolve(a, "u18", "accepted", T0() + hours(3)).ok());
+  alerts::ObserveAgain(a, MakeFinding("a-1"), T0() + hours(4));
+  ASSERT_TRUE(
+      store_->SaveAlert(a, {a.history.begin() + static_cast<long>(before), a.history.end()}).ok());
+
+  auto again = store_->GetAlert(alert.id);
+  ASSERT_TRUE(again.ok() && again->has_value());
+  const alerts::Alert& b = **again;
+  EXPECT_EQ(b.state, alerts::AlertState::kOpen);
+  EXPECT_EQ(b.occurrences, 2);
+  ASSERT_EQ(b.history.size(), 5u);
+  EXPECT_EQ(b.history[1].kind, alerts::AlertEventKind::kAcknowledged);
+  EXPECT_EQ(b.history[1].actor, "u17");
+  EXPECT_EQ(b.history[1].comment, "ser på det");
+  EXPECT_EQ(b.history[1].at, T0() + hours(1));
+  EXPECT_EQ(b.history[4].kind, alerts::AlertEventKind::kReopened);
+  auto active = store_->ActiveAlerts();
+  ASSERT_TRUE(active.ok());
+  EXPECT_EQ(active->size(), 1u);
+  // One audit entry per event; the comment itself is not in the audit log.
+  auto snap = store_->ReadAuditLog();
+  ASSERT_TRUE(snap.ok());
+  ASSERT_EQ(snap->entries.size(), 5u);
+  EXPECT_EQ(snap->entries[1].kind, "alert.acknowledged");
+  EXPECT_EQ(snap->entries[1].body.find("ser på det"), std::string::npos);
+  EXPECT_NE(snap->entries[1].body.find("comment_sha256"), std::string::npos);
+}
+
+TEST_F(StoreTest, RefusesASecondAlertWithTheSameKey) {
+  auto a = alerts::OpenAlert(MakeFinding("a-1"), T0());
+  ASSERT_TRUE(store_->SaveAlert(a, a.history).ok());
+  auto b = alerts::OpenAlert(MakeFinding("a-1"), T0());
+  auto s = store_->SaveAlert(b, b.history);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(b.id, 0);
+  EXPECT_EQ(Count("alerts"), 1);
+}
+
+TEST_F(StoreTest, OutboxDeliversAtLeastOnceWithRetryState) {
+  auto id = store_->Enqueue("alertmanager", "{\"alert\":7}", T0());
+  ASSERT_TRUE(id.ok());
+  auto due = store_->DueMessages(T0(), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  ASSERT_TRUE(store_->MarkFailed(*id, "HTTP 500", T0() + hours(1)).ok());
+  EXPECT_TRUE(store_->DueMessages(T0() + std::chrono::minutes(59), 10)->empty());
+  due = store_->DueMessages(T0() + hours(1), 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].attempts, 1);
+  EXPECT_EQ((*due)[0].last_error, "HTTP 500");
+  ASSERT_TRUE(store_->MarkDelivered(*id, T0() + hours(1)).ok());
+  EXPECT_TRUE(store_->DueMessages(T0() + hours(100), 10)->empty());
+  EXPECT_EQ(store_->MarkDelivered(*id, T0()).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(StoreTest, AuditLogVerifiesWithCheckpoints) {
+  Populate();
+  auto cp = store_->AddCheckpoint(nullptr, T0() + hours(5));
+  ASSERT_TRUE(cp.ok()) << cp.error().message;
+  ASSERT_TRUE(store_->Append("daemon.started", "{}", T0() + hours(6)).ok());
+  const auto v = Verify();
+  EXPECT_TRUE(v.intact()) << v.problems[0].detail;
+  EXPECT_EQ(v.entries, cp->tree_size + 1);
+  EXPECT_EQ(v.unanchored, 1);
+  EXPECT_EQ(store_->AddCheckpoint(nullptr, T0()).ok(), true);
+  EXPECT_FALSE(store_->AddCheckpoint(nullptr, T0()).ok());  // same tree size again
+}
+
+TEST_F(StoreTest, AuditLogIsAppendOnlyForTheDaemonRole) {
+  Populate();
+  auto raw = Raw();
+  EXPECT_FALSE(raw->Query("UPDATE audit_log SET body = '{}' WHERE seq = 0", {}).ok());
+  EXPECT_FALSE(raw->Query("DELETE FROM audit_log WHERE seq = 0", {}).ok());
+  EXPECT_TRUE(Verify().intact());
+}
+
+// ---- tampering by someone with SQL access (the triggers dropped first)
+
+class TamperTest : public StoreTest {
+ protected:
+  void Tamper(const std::string& sql) {
+    Populate();
+    ASSERT_TRUE(store_->AddCheckpoint(nullptr, T0()).ok());
+    auto raw = Raw();
+    ASSERT_TRUE(raw->ExecScript(backend_.drop_triggers_sql).ok());
+    ASSERT_TRUE(raw->ExecScript(sql).ok()) << sql;
+  }
+};
+
+TEST_F(TamperTest, EditedRowIsReported) {
+  Tamper("UPDATE audit_log SET body = '{\"alert\":9}' WHERE seq = 3");
+  const auto v = Verify();
+  ASSERT_FALSE(v.intact());
+  EXPECT_EQ(v.problems[0].kind, AuditProblemKind::kEdited);
+  EXPECT_EQ(v.problems[0].seq, 3);
+}
+
+TEST_F(TamperTest, DeletedRowIsReported) {
+  Tamper("DELETE FROM audit_log WHERE seq = 2");
+  const auto v = Verify();
+  ASSERT_FALSE(v.intact());
+  EXPECT_EQ(v.problems[0].kind, AuditProblemKind::kDeleted);
+  EXPECT_EQ(v.problems[0].seq, 2);
+}
+
+TEST_F(TamperTest, DeletedTailIsReportedAgainstTheCheckpoint) {
+  Tamper("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)");
+  const auto v = Verify();
+  ASSERT_FALSE(v.intact());
+  EXPECT_EQ(v.problems[0].kind, AuditProblemKind::kCheckpointBeyondLog);
+}
+
+TEST_F(TamperTest, ReorderedRowsAreReported) {
+  Tamper(
+      "UPDATE audit_log SET seq = -1 WHERE seq = 1; UPDATE audit_log SET seq = 1 WHERE seq = 2; "
+      "UPDATE audit_log SET seq = 2 WHERE seq = -1;");
+  const auto v = Verify();
+  ASSERT_FALSE(v.intact());
+  EXPECT_EQ(v.problems[0].kind, AuditProblemKind::kReordered);
+  EXPECT_EQ(v.problems[0].seq, 1);
+}
+
+TEST_F(TamperTest, InsertedRowIsReported) {
+  // Make room at seq 2 and insert a row that links to entry 1 correctly.
+  Populate();
+  auto snap = store_->ReadAuditLog();
+  ASSERT_TRUE(snap.ok());
+  alerts::AuditEntry forged =
+      alerts::MakeNextEntry(&snap->entries[1], "alert.resolved", "{\"alert\":1}", T0());
+  auto raw = Raw();
+  ASSERT_TRUE(raw->ExecScript(backend_.drop_triggers_sql).ok());
+  ASSERT_TRUE(raw->ExecScript("UPDATE audit_log SET seq = -seq - 1000 WHERE seq >= 2; "
+                              "UPDATE audit_log SET seq = -seq - 1000 + 1 WHERE seq <= -1000;")
+                  .ok());
+  ASSERT_TRUE(raw->Query("INSERT INTO audit_log (seq, recorded_at, kind, body, prev_hash, "
+                         "leaf_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+                         {"2", std::to_string(T0().time_since_epoch().count()), forged.kind,
+                          forged.body, forged.prev_hash, forged.leaf_hash})
+                  .ok());
+  const auto v = Verify();
+  ASSERT_FALSE(v.intact());
+  EXPECT_EQ(v.problems[0].kind, AuditProblemKind::kInserted);
+  EXPECT_EQ(v.problems[0].seq, 2);
+}
+
+// ---- fault injection: fail each store operation at database call n = 0, 1, 2, ...
+
+struct Operation {
+  const char* name;
+  std::function<void(Store&)> prepare;  // runs without faults
+  std::function<Status(Store&)> run;
+};
+
+std::vector<Operation> Operations() {
+  auto alert_key = alerts::AlertKey{"LOCK-CHANGED", alerts::SubjectKey(MakeFinding("p-1").subject)};
+  return {
+      {"BeginRun", nullptr,
+       [](Store& s) {
+         auto r = s.BeginRun(T0());
+         return r.ok() ? Status{} : Status{r.error()};
+       }},
+      {"EndRun", [](Store& s) { ASSERT_TRUE(s.BeginRun(T0()).ok()); },
+       [](Store& s) {
+         return s.EndRun(1, T0(), checks::RunOutcome::kSucceeded, {{"A", 1}, {"B", 2}});
+       }},
+      {"RecordBaseline", nullptr,
+       [](Store& s) {
+         auto r = s.RecordBaseline({"doc-1", std::string(64, 'a'), 1, "fp", T0(), T0()});
+         return r.ok() ? Status{} : Status{r.error()};
+       }},
+      {"SaveNewAlert", nullptr,
+       [](Store& s) {
+         auto a = alerts::OpenAlert(MakeFinding("p-1"), T0());
+         return s.SaveAlert(a, a.history);
+       }},
+      {"SaveAlertChanges",
+       [](Store& s) {
+         auto a = alerts::OpenAlert(MakeFinding("p-1"), T0());
+         ASSERT_TRUE(s.SaveAlert(a, a.history).ok());
+       },
+       [alert_key](Store& s) {
+         auto found = s.FindAlert(alert_key);
+         if (!found.ok()) {
+           return Status{found.error()};
+         }
+         alerts::Alert a = **found;
+         const auto n = a.history.size();
+         auto ack = alerts::Acknowledge(a, "u1", "c", T0());
+         alerts::ObserveAgain(a, MakeFinding("p-1"), T0());
+         if (!ack.ok()) {
+           return Status{ack.error()};
+         }
+         return s.SaveAlert(a, {a.history.begin() + static_cast<long>(n), a.history.end()});
+       }},
+      {"Enqueue", nullptr,
+       [](Store& s) {
+         auto r = s.Enqueue("webhook", "{}", T0());
+         return r.ok() ? Status{} : Status{r.error()};
+       }},
+      {"MarkDelivered", [](Store& s) { ASSERT_TRUE(s.Enqueue("webhook", "{}", T0()).ok()); },
+       [](Store& s) { return s.MarkDelivered(1, T0()); }},
+      {"MarkFailed", [](Store& s) { ASSERT_TRUE(s.Enqueue("webhook", "{}", T0()).ok()); },
+       [](Store& s) { return s.MarkFailed(1, "timeout", T0()); }},
+      {"AppendAudit", nullptr,
+       [](Store& s) {
+         auto r = s.Append("daemon.started", "{}", T0());
+         return r.ok() ? Status{} : Status{r.error()};
+       }},
+      {"AddCheckpoint", [](Store& s) { ASSERT_TRUE(s.Append("x", "{}", T0()).ok()); },
+       [](Store& s) {
+         auto r = s.AddCheckpoint(nullptr, T0());
+         return r.ok() ? Status{} : Status{r.error()};
+       }},
+  };
+}
+
+TEST_F(StoreTest, EveryOperationFailsCleanlyAtEveryDatabaseCall) {
+  std::string reset_sql;
+  for (const auto& op : Operations()) {
+    SCOPED_TRACE(op.name);
+    // A fresh start for each operation: empty tables (audit triggers dropped to allow it).
+    auto raw = Raw();
+    ASSERT_TRUE(raw->ExecScript(backend_.drop_triggers_sql).ok() || !reset_sql.empty());
+    reset_sql =
+        "DELETE FROM run_counts; DELETE FROM runs; DELETE FROM baselines; "
+        "DELETE FROM alert_events; DELETE FROM alerts; DELETE FROM outbox; "
+        "DELETE FROM audit_checkpoints; DELETE FROM audit_log;";
+    ASSERT_TRUE(raw->ExecScript(reset_sql).ok());
+    fault_->FailAt(-1);
+    if (op.prepare) {
+      op.prepare(*store_);
+    }
+    bool succeeded = false;
+    for (int n = 0; n < 50 && !succeeded; ++n) {
+      const std::string before = Snapshot();
+      fault_->FailAt(n);
+      const Status s = op.run(*store_);
+      if (fault_->injected()) {
+        EXPECT_FALSE(s.ok()) << "call " << n;
+        if (!s.ok()) {
+          EXPECT_EQ(s.error().code, ErrorCode::kIo) << s.error().message;
+        }
+        fault_->FailAt(-1);
+        EXPECT_EQ(Snapshot(), before) << "half-written after a fault at call " << n;
+        EXPECT_TRUE(Verify().intact());
+      } else {
+        ASSERT_TRUE(s.ok()) << s.error().message;
+        succeeded = true;
+        EXPECT_NE(Snapshot(), before);
+      }
+    }
+    EXPECT_TRUE(succeeded);
+    fault_->FailAt(-1);
+  }
+}
+
+// ---- PostgreSQL: the server restarts in the middle of a transaction
+
+#ifdef ARKIVVAKT_STORE_POSTGRES
+TEST_F(StoreTest, ServerRestartMidTransactionGivesACleanErrorAndNoDuplicate) {
+  ASSERT_TRUE(backend_.restart_server);
+  Populate();
+  const std::int64_t alerts_before = Count("alerts");
+  const std::int64_t audit_before = Count("audit_log");
+  // Restart the server after BEGIN and the first statement of SaveAlert.
+  bool restarted = false;
+  bool armed = false;
+  auto conn = backend_.connect();
+  ASSERT_TRUE(conn.ok());
+  auto fault = std::make_unique<FaultInjectingConnection>(std::move(*conn), -1, [&](int call) {
+    if (armed && call == 2 && !restarted) {
+      restarted = true;
+      ASSERT_TRUE(backend_.restart_server());
+    }
+  });
+  auto* fault_ptr = fault.get();
+  auto store = Store::OpenOn(std::move(fault), "test/audit", clock_);
+  ASSERT_TRUE(store.ok());
+  fault_ptr->FailAt(-1);  // numbering starts at this operation
+  armed = true;
+  auto a = alerts::OpenAlert(MakeFinding("r-1"), T0());
+  const Status first = (*store)->SaveAlert(a, a.history);
+  ASSERT_TRUE(restarted);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code, ErrorCode::kIo) << first.error().message;
+  EXPECT_EQ(a.id, 0);
+  const Status second = (*store)->SaveAlert(a, a.history);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(Count("alerts"), alerts_before + 1);
+  EXPECT_EQ(Count("audit_log"), audit_before + 1);
+  auto snap = (*store)->ReadAuditLog();
+  ASSERT_TRUE(snap.ok());
+  EXPECT_TRUE(alerts::VerifyAuditLog(snap->entries, snap->checkpoints, nullptr).intact());
+  // The old store's connection also recovers on its next call.
+  EXPECT_TRUE(store_->Append("after.restart", "{}", T0()).ok());
+}
+#endif
+
+}  // namespace
+}  // namespace arkivvakt::store
