@@ -33,7 +33,7 @@ run() {
   local best="" best_rss=""
   for _ in 1 2 3; do
     /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || true
-    read -r secs rss < "$work/time"
+    read -r secs rss < <(tail -n 1 "$work/time")
     if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; best_rss=$rss; fi
   done
   printf '%-58s %8.2f s  %7.1f MB\n' "$label" "$best" "$(awk "BEGIN{print $best_rss/1024}")"

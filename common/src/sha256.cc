@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "common/c_handle.h"
+#include "common/text.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -134,18 +135,7 @@ std::string Sha256Hex(std::string_view bytes) {
 }
 
 bool HexEqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) {
-      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    if (lower(a[i]) != lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
+  return EqualsIgnoreAsciiCase(a, b);
 }
 
 }  // namespace arkivvakt

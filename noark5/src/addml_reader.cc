@@ -1,6 +1,7 @@
 #include <charconv>
 #include <memory>
 
+#include "common/text.h"
 #include "noark5/addml.h"
 #include "noark5/xml_stream.h"
 
@@ -40,15 +41,6 @@ struct Node {
   std::uint64_t line = 0;
   std::vector<std::unique_ptr<Node>> children;
 };
-
-std::string Trimmed(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
-    return {};
-  }
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
 
 // Children named `element` (looking through <properties>, <additionalElements>, <dataObjects>
 // wrappers) whose @name equals `name`.
@@ -212,7 +204,7 @@ Result<Arkivuttrekk> ReadArkivuttrekk(const std::filesystem::path& path,
         Node* n = stack.back();
         stack.pop_back();
         if (n->element == "value" && stack.back()->value.empty()) {
-          stack.back()->value = Trimmed(n->text);
+          stack.back()->value = std::string(TrimAsciiSpace(n->text));
         }
         break;
       }

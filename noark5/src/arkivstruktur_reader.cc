@@ -4,6 +4,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/text.h"
 #include "noark5/arkivstruktur.h"
 
 namespace arkivvakt::noark5 {
@@ -82,23 +83,6 @@ std::optional<EntityKind> EntityKindFromName(std::string_view name) {
     }
   }
   return std::nullopt;
-}
-
-bool IsBlank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 struct ArkivdelSettings {
@@ -278,7 +262,7 @@ class Reader {
       return;
     }
     Frame& f = frames_[frames_depth_ - 1];
-    if (!f.has_child && !f.foreign && IsBlank(f.text)) {
+    if (!f.has_child && !f.foreign && TrimAsciiSpace(f.text).empty()) {
       handler_.OnEmptyElement(f.name, f.line,
                               entity_depth_ > 0 ? entities_[entity_depth_ - 1].get() : nullptr);
     }
@@ -304,7 +288,7 @@ class Reader {
       }
       path.append(frames_[i].name);
     }
-    std::string_view value = Trim(leaf.text);
+    std::string_view value = TrimAsciiSpace(leaf.text);
     if (path == "systemID" && owner.system_id.empty()) {
       owner.system_id.assign(value);
     }

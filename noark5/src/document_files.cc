@@ -4,19 +4,11 @@
 #include <cctype>
 #include <system_error>
 
+#include "common/text.h"
+
 namespace arkivvakt::noark5::detail {
 
 namespace {
-
-char Lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), Lower);
-  return out;
-}
 
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -52,13 +44,13 @@ std::optional<std::string> FindCaseInsensitive(const std::filesystem::path& root
     const auto slash = rest.find('/');
     const std::string_view component = rest.substr(0, slash);
     rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-    const std::string wanted = LowerAscii(component);
+    const std::string wanted = AsciiLower(component);
     std::error_code ec;
     std::optional<std::string> match;
     for (std::filesystem::directory_iterator it(current, ec), end; !ec && it != end;
          it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (LowerAscii(name) == wanted) {
+      if (AsciiLower(name) == wanted) {
         match = name;
         break;
       }
@@ -128,7 +120,7 @@ ContentFamily SniffContent(std::string_view head) {
 }
 
 ContentFamily DeclaredFamily(std::string_view format) {
-  const std::string f = LowerAscii(format);
+  const std::string f = AsciiLower(format);
   // PRONOM ids of the formats Arkivverket accepts for deposit, and the legacy texts producers
   // write.
   static constexpr std::string_view kPdfIds[] = {
@@ -192,7 +184,7 @@ std::optional<std::string> NormaliseReference(std::string_view reference) {
 std::uint64_t PathKey(std::string_view relative_path) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a, then a 64-bit finaliser
   for (char c : relative_path) {
-    h ^= static_cast<unsigned char>(Lower(c == '\\' ? '/' : c));
+    h ^= static_cast<unsigned char>(AsciiLower(c == '\\' ? '/' : c));
     h *= 1099511628211ULL;
   }
   return Mix(h);

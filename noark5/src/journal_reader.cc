@@ -2,20 +2,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.h"
 #include "noark5/journals.h"
 
 namespace arkivvakt::noark5 {
 
 namespace {
-
-std::string Trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
 
 // Walks a file and hands every leaf element (name, trimmed text, line, depth) and every start
 // tag to the callbacks. Only the open-element path is kept in memory.
@@ -46,7 +38,8 @@ Status WalkLeaves(XmlStream& stream, OnStart&& on_start, OnLeaf&& on_leaf) {
       case XmlStream::Event::kEnd:
         if (!open.empty()) {
           if (!open.back().has_child) {
-            on_leaf(open.back().name, Trimmed(open.back().text), open.back().line, open.size() - 1);
+            on_leaf(open.back().name, std::string(TrimAsciiSpace(open.back().text)),
+                    open.back().line, open.size() - 1);
           }
           open.pop_back();
         }

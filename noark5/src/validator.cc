@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "common/sha256.h"
+#include "common/text.h"
 #include "document_files.h"
 #include "key_set.h"
 #include "noark5/addml.h"
@@ -32,22 +33,6 @@ using detail::DocumentFile;
 
 constexpr std::size_t kMaxPendingReferences = 100000;
 constexpr std::size_t kMaxListed = 20;
-
-char LowerChar(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return LowerChar(x) == LowerChar(y);
-         });
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), LowerChar);
-  return out;
-}
 
 bool IsDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -94,7 +79,7 @@ std::string_view DatePart(std::string_view s) {
 }
 
 bool IsUtgaar(std::string_view status) {
-  return EqualsIgnoreCase(status, "Utgår") || status == "U";
+  return EqualsIgnoreAsciiCase(status, "Utgår") || status == "U";
 }
 
 std::string Count(std::uint64_t n) {
@@ -324,7 +309,7 @@ std::filesystem::path Validation::SchemaPath(const AddmlDataObject* object,
 namespace {
 
 bool AlgorithmIsSha256(std::string_view algorithm) {
-  return EqualsIgnoreCase(algorithm, "SHA-256") || EqualsIgnoreCase(algorithm, "SHA256");
+  return EqualsIgnoreAsciiCase(algorithm, "SHA-256") || EqualsIgnoreAsciiCase(algorithm, "SHA256");
 }
 
 }  // namespace
@@ -406,7 +391,7 @@ void Validation::FinishPackageChecks() {
       Emit(MakeFinding("N5.02", Severity::kCritical, p.ref.name, 0, {},
                        "SHA-256 of " + p.ref.name +
                            " differs from the checksum declared in arkivuttrekk.xml")
-               .AddFact("expected", Lower(p.ref.checksum->value))
+               .AddFact("expected", AsciiLower(p.ref.checksum->value))
                .AddFact("actual", digest->sha256_hex));
     }
     Line("N5.02", p.ref.name, digest->sha256_hex);
@@ -766,7 +751,7 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       if (e.type == "saksmappe" || !p.saksstatus.empty()) {
         const std::string_view status = p.saksstatus;
         Bump(saksstatus_, status);
-        if (!EqualsIgnoreCase(status, "Avsluttet") && !IsUtgaar(status)) {
+        if (!EqualsIgnoreAsciiCase(status, "Avsluttet") && !IsUtgaar(status)) {
           Emit(MakeFinding("N5.15", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
                            "saksstatus is '" + std::string(status) +
                                "'; an extraction expects «Avsluttet» or «Utgår»")
@@ -821,7 +806,7 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
         }
         const std::string_view status = p.journalstatus;
         Bump(journalstatus_, status);
-        if (!EqualsIgnoreCase(status, "Arkivert") && !IsUtgaar(status)) {
+        if (!EqualsIgnoreAsciiCase(status, "Arkivert") && !IsUtgaar(status)) {
           Emit(MakeFinding("N5.22", Severity::kWarning, arkivstruktur_name_, e.line, e.system_id,
                            "journalstatus is '" + std::string(status) +
                                "'; an extraction expects «Arkivert» or «Utgår»")
@@ -856,7 +841,7 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       // Overdue disposal, attributed to the entity that holds the kassasjon decision.
       const EffectiveRetention& r = ctx.retention;
       const std::string_view due = DatePart(r.kassasjonsdato);
-      if (r.present && (EqualsIgnoreCase(r.vedtak, "Kasseres") || r.vedtak == "K") &&
+      if (r.present && (EqualsIgnoreAsciiCase(r.vedtak, "Kasseres") || r.vedtak == "K") &&
           !due.empty() && due < options_.today && !p.utfoert_kassasjon) {
         const Entity* source = nullptr;
         if (!r.via_referanse_arkivdel) {
@@ -886,7 +871,7 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
       break;
     }
     case EntityKind::kDokumentobjekt: {
-      const std::string format = Lower(p.format);
+      const std::string format = AsciiLower(p.format);
       Bump(formats_, format.empty() ? std::string_view("(tom)") : std::string_view(format));
       if (!options_.check_document_files) {
         break;
@@ -1022,7 +1007,7 @@ void Validation::VerifyDocument(FixityJob& job) {
     } else if (!HexEqualsIgnoreCase(job.sjekksum, file.digest.sha256_hex)) {
       Emit(finding(check_id::kFixChecksum, Severity::kCritical,
                    "SHA-256 of the document file differs from sjekksum")
-               .AddFact("expected", Lower(job.sjekksum))
+               .AddFact("expected", AsciiLower(job.sjekksum))
                .AddFact("actual", file.digest.sha256_hex),
            "N5.30");
     }
