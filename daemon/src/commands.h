@@ -22,5 +22,6 @@ void RegisterValidateCommand(CLI::App& app, CommandRunner& runner);
 void RegisterDemoCommand(CLI::App& app, CommandRunner& runner);
 void RegisterVerifyCommand(CLI::App& app, CommandRunner& runner);
 void RegisterRulesCommand(CLI::App& app, CommandRunner& runner);
+void RegisterAuditCommand(CLI::App& app, CommandRunner& runner);
 
 }  // namespace arkivvakt::daemon

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   arkivvakt::daemon::RegisterDemoCommand(app, runner);
   arkivvakt::daemon::RegisterVerifyCommand(app, runner);
   arkivvakt::daemon::RegisterRulesCommand(app, runner);
+  arkivvakt::daemon::RegisterAuditCommand(app, runner);
 
   try {
     app.parse(argc, argv);

@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "store_backend.h"
 #include "support/test_paths.h"
+#include "test_pki.h"
 
 namespace arkivvakt::store {
 namespace {
@@ -347,6 +348,86 @@ TEST_F(TamperTest, InsertedRowIsReported) {
   ASSERT_FALSE(v.intact());
   EXPECT_EQ(v.problems[0].kind, AuditProblemKind::kInserted);
   EXPECT_EQ(v.problems[0].seq, 2);
+}
+
+// ---- the command line: signed checkpoints checked by our verifier and by xmlsec1 alone
+
+bool HaveTool(const std::string& name) {
+  return arkivvakt::testing::RunCommand({"sh", "-c", "command -v " + name}).exit_code == 0;
+}
+
+TEST_F(StoreTest, AuditCommandsSignVerifyExportAndReportTampering) {
+  if (!HaveTool("xmlsec1") || !HaveTool("openssl")) {
+    GTEST_SKIP() << "xmlsec1 or openssl is not installed";
+  }
+  auto pki = signing::testing::TestPki::Create(dir_.path() / "pki");
+  ASSERT_TRUE(pki.ok()) << pki.error().message;
+  const auto config = dir_.path() / "arkivvakt.toml";
+  arkivvakt::testing::WriteFile(
+      config, "[daemon]\nstate_dir = \"" + dir_.path().string() + "\"\n" +
+                  backend_.config_store_section + "[signing]\ntrust = [\"" +
+                  pki->root_cert.string() + "\"]\nreport_key = \"" + pki->good.key.string() +
+                  "\"\nreport_cert = \"" + pki->good.chain.string() + "\"\n");
+  const std::string bin = arkivvakt::testing::ArkivvaktBinary().string();
+  Populate();
+  auto cp = arkivvakt::testing::RunCommand({bin, "audit", "checkpoint", "--config", config});
+  ASSERT_EQ(cp.exit_code, 0) << cp.out << cp.err;
+  ASSERT_TRUE(store_->Append("daemon.stopped", "{}", T0()).ok());
+
+  auto ok = arkivvakt::testing::RunCommand({bin, "audit", "verify", "--config", config});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("1 signatures verified"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("1 entries after the last checkpoint"), std::string::npos) << ok.out;
+
+  const auto out = dir_.path() / "export";
+  auto exp = arkivvakt::testing::RunCommand(
+      {bin, "audit", "export", "--config", config, "--out", out.string()});
+  ASSERT_EQ(exp.exit_code, 0) << exp.err;
+  std::vector<std::filesystem::path> files;
+  for (const auto& f : std::filesystem::directory_iterator(out / "checkpoints")) {
+    files.push_back(f.path());
+  }
+  ASSERT_EQ(files.size(), 1u);
+  auto xmlsec = arkivvakt::testing::RunCommand(
+      {"xmlsec1", "--verify", "--trusted-pem", pki->root_cert.string(), files[0].string()});
+  EXPECT_EQ(xmlsec.exit_code, 0) << xmlsec.out << xmlsec.err;
+  if (HaveTool("python3")) {
+    auto py =
+        arkivvakt::testing::RunCommand({"python3", (out / "verify_log.py").string(), out.string()});
+    EXPECT_EQ(py.exit_code, 0) << py.out << py.err;
+    EXPECT_NE(py.out.find("intact"), std::string::npos);
+  }
+  // A checkpoint whose signed tree head was altered fails xmlsec1 too.
+  std::string altered = arkivvakt::testing::ReadFile(files[0]);
+  const auto at = altered.find("<TreeSize>");
+  ASSERT_NE(at, std::string::npos);
+  altered.insert(at + 10, "1");
+  arkivvakt::testing::WriteFile(dir_.path() / "altered.xml", altered);
+  EXPECT_NE(arkivvakt::testing::RunCommand({"xmlsec1", "--verify", "--trusted-pem",
+                                            pki->root_cert.string(),
+                                            (dir_.path() / "altered.xml").string()})
+                .exit_code,
+            0);
+
+  auto raw = Raw();
+  ASSERT_TRUE(raw->ExecScript(backend_.drop_triggers_sql).ok());
+  ASSERT_TRUE(raw->ExecScript("UPDATE audit_log SET body = '{}' WHERE seq = 2").ok());
+  auto broken = arkivvakt::testing::RunCommand({bin, "audit", "verify", "--config", config});
+  EXPECT_EQ(broken.exit_code, 1) << broken.out << broken.err;
+  EXPECT_NE(broken.out.find("first bad entry 2: edited"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("checkpoint-mismatch"), std::string::npos) << broken.out;
+
+  ASSERT_TRUE(raw->ExecScript("UPDATE audit_checkpoints SET signed_xml = replace(signed_xml, "
+                              "'<Origin>', '<Origin>x')")
+                  .ok());
+  auto badsig = arkivvakt::testing::RunCommand(
+      {bin, "audit", "verify", "--config", config, "--format", "json"});
+  EXPECT_EQ(badsig.exit_code, 1);
+  EXPECT_NE(badsig.out.find("checkpoint-signature"), std::string::npos) << badsig.out;
+
+  auto missing = arkivvakt::testing::RunCommand(
+      {bin, "audit", "verify", "--config", (dir_.path() / "none.toml").string()});
+  EXPECT_EQ(missing.exit_code, 2);
 }
 
 // ---- fault injection: fail each store operation at database call n = 0, 1, 2, ...
