@@ -12,6 +12,9 @@ packages=(
   libfmt-dev libhowardhinnant-date-dev libsystemd-dev libqpdf-dev tzdata
   # real peers used by tests and benchmarks
   libxml2-utils xmlsec1 openssl qpdf coreutils time
+  # the store: a throwaway PostgreSQL server for tests (initdb/pg_ctl), python3 for the
+  # auditor's verify_log.py that audit export writes
+  postgresql python3
 )
 
 missing=()
