@@ -1,0 +1,312 @@
+#include "checks/reconcile.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/text.h"
+
+namespace arkivvakt::checks {
+
+namespace {
+
+bool IsAny(std::string_view value, std::initializer_list<std::string_view> names) {
+  return std::any_of(names.begin(), names.end(),
+                     [&](std::string_view n) { return EqualsIgnoreAsciiCase(value, n); });
+}
+
+// Length-prefixed, so that no id can make two different triples collide.
+std::string NaturalKey(std::string_view case_id, std::string_view registry_entry_id,
+                       std::string_view document_number) {
+  std::string key;
+  for (std::string_view part : {case_id, registry_entry_id, document_number}) {
+    key += std::to_string(part.size());
+    key += ':';
+    key += part;
+  }
+  return key;
+}
+
+bool HasNaturalKey(std::string_view a, std::string_view b, std::string_view c) {
+  return !a.empty() && !b.empty() && !c.empty();
+}
+
+bool ShouldBeArchived(DocumentStatus s) {
+  return s == DocumentStatus::kFinalised || s == DocumentStatus::kApproved ||
+         s == DocumentStatus::kDispatched || s == DocumentStatus::kArchived;
+}
+
+// The instant the grace period runs from: the earliest "done" timestamp the case system gives.
+Instant GraceStart(const CaseDocument& d) {
+  std::optional<Instant> start;
+  for (const auto& t : {d.finalised_at, d.approved_at, d.dispatched_at, d.archived_at}) {
+    if (t.has_value() && (!start.has_value() || *t < *start)) {
+      start = *t;
+    }
+  }
+  return start.value_or(d.updated_at);
+}
+
+std::string Join(const std::vector<std::string_view>& parts) {
+  std::string out;
+  for (std::string_view p : parts) {
+    if (!out.empty()) {
+      out += ',';
+    }
+    out += p;
+  }
+  return out;
+}
+
+Finding ForDocument(std::string_view check, Severity severity, const CaseDocument& d) {
+  Finding f;
+  f.check = std::string(check);
+  f.severity = severity;
+  f.subject.archive_system_id = d.archive_system_id;
+  f.subject.case_document_id = d.document_id;
+  f.subject.case_id = d.case_id;
+  return f;
+}
+
+Finding ForRecord(std::string_view check, Severity severity, const ArchiveRecord& r) {
+  Finding f;
+  f.check = std::string(check);
+  f.severity = severity;
+  f.subject.archive_system_id = r.system_id;
+  f.subject.case_id = r.case_id;
+  return f;
+}
+
+std::string_view ArchiveStateName(ArchiveState s) {
+  switch (s) {
+    case ArchiveState::kArchived:
+      return "archived";
+    case ArchiveState::kNotArchived:
+      return "not archived";
+    case ArchiveState::kCancelled:
+      return "cancelled";
+    case ArchiveState::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+void CompareContent(const CaseDocument& d, const ArchiveRecord& r, std::vector<Finding>* out) {
+  const std::string_view expected_sum = TrimAsciiSpace(d.content_sha256);
+  const std::string_view actual_sum = TrimAsciiSpace(r.checksum);
+  const bool sum_differs = !expected_sum.empty() && !actual_sum.empty() &&
+                           !EqualsIgnoreAsciiCase(expected_sum, actual_sum);
+  const bool size_differs =
+      d.content_size.has_value() && r.size.has_value() && *d.content_size != *r.size;
+  if (!sum_differs && !size_differs) {
+    return;
+  }
+  Finding f = ForDocument(kRecContent, Severity::kCritical, d);
+  f.subject.archive_system_id = r.system_id;
+  if (sum_differs) {
+    f.message = "The archived content's SHA-256 differs from the case system's";
+    f.AddFact("field", size_differs ? "content_sha256,content_size" : "content_sha256");
+    f.AddFact("expected", AsciiLower(expected_sum));
+    f.AddFact("actual", AsciiLower(actual_sum));
+    if (size_differs) {
+      f.AddFact("expected_size", std::to_string(*d.content_size));
+      f.AddFact("actual_size", std::to_string(*r.size));
+    }
+  } else {
+    f.message = "The archived content's size differs from the case system's";
+    f.AddFact("field", "content_size");
+    f.AddFact("expected", std::to_string(*d.content_size));
+    f.AddFact("actual", std::to_string(*r.size));
+  }
+  out->push_back(std::move(f));
+}
+
+void CompareStatus(const CaseDocument& d, const ArchiveRecord& r, std::vector<Finding>* out) {
+  const ArchiveState state = ClassifyArchiveState(r);
+  std::string_view expected;
+  if (d.status == DocumentStatus::kArchived &&
+      (state == ArchiveState::kNotArchived || state == ArchiveState::kCancelled)) {
+    expected = "archived";
+  } else if (d.status == DocumentStatus::kCancelled && state == ArchiveState::kArchived) {
+    expected = "not archived";
+  } else {
+    return;
+  }
+  Finding f = ForDocument(kRecStatus, Severity::kWarning, d);
+  f.subject.archive_system_id = r.system_id;
+  f.message = "The case system's status contradicts the archive's";
+  f.AddFact("case_status", std::string(DocumentStatusName(d.status)));
+  f.AddFact("expected", std::string(expected));
+  f.AddFact("actual", std::string(ArchiveStateName(state)));
+  f.AddFact("journal_status", r.journal_status);
+  f.AddFact("document_status", r.document_status);
+  out->push_back(std::move(f));
+}
+
+}  // namespace
+
+ArchiveState ClassifyArchiveState(const ArchiveRecord& r) {
+  const std::string_view journal = TrimAsciiSpace(r.journal_status);
+  const std::string_view document = TrimAsciiSpace(r.document_status);
+  if (IsAny(journal, {"U", "Utgår"})) {
+    return ArchiveState::kCancelled;
+  }
+  if (IsAny(document, {"B", "Dokumentet er under redigering"})) {
+    return ArchiveState::kNotArchived;
+  }
+  if (IsAny(journal, {"A", "Arkivert"})) {
+    return ArchiveState::kArchived;
+  }
+  if (!journal.empty()) {
+    return ArchiveState::kNotArchived;
+  }
+  return r.archived_at.has_value() ? ArchiveState::kArchived : ArchiveState::kUnknown;
+}
+
+std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
+                               const std::vector<ArchiveRecord>& records,
+                               const ReconcileOptions& options, const TimeZone& tz,
+                               const HolidayCalendar& calendar) {
+  std::vector<Finding> out;
+
+  // The latest version of each document_id.
+  std::unordered_map<std::string_view, std::size_t> latest;
+  latest.reserve(documents.size());
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    auto [it, inserted] = latest.try_emplace(documents[i].document_id, i);
+    if (!inserted && documents[it->second].updated_at < documents[i].updated_at) {
+      it->second = i;
+    }
+  }
+
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_system_id;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_natural_key;
+  by_system_id.reserve(records.size());
+  by_natural_key.reserve(records.size());
+  for (std::size_t r = 0; r < records.size(); ++r) {
+    const ArchiveRecord& rec = records[r];
+    if (!rec.system_id.empty()) {
+      by_system_id[rec.system_id].push_back(r);
+    }
+    if (HasNaturalKey(rec.case_id, rec.registry_entry_id, rec.document_number)) {
+      by_natural_key[NaturalKey(rec.case_id, rec.registry_entry_id, rec.document_number)].push_back(
+          r);
+    }
+  }
+
+  // Pass 1: what each document matches, and who claims each record.
+  static const std::vector<std::size_t> kNone;
+
+  struct Match {
+    std::size_t doc;
+    const std::vector<std::size_t>* records;
+    std::string_view by;  // "archive_system_id", "natural key" or "none"
+  };
+
+  std::vector<Match> matches;
+  matches.reserve(latest.size());
+  std::vector<std::vector<std::size_t>> claimants(records.size());
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    const CaseDocument& d = documents[i];
+    if (latest.at(d.document_id) != i) {
+      continue;
+    }
+    Match m{i, &kNone, "none"};
+    if (!d.archive_system_id.empty()) {
+      m.by = "archive_system_id";
+      if (auto it = by_system_id.find(d.archive_system_id); it != by_system_id.end()) {
+        m.records = &it->second;
+      }
+    } else if (HasNaturalKey(d.case_id, d.registry_entry_id, d.document_number)) {
+      m.by = "natural key";
+      if (auto it =
+              by_natural_key.find(NaturalKey(d.case_id, d.registry_entry_id, d.document_number));
+          it != by_natural_key.end()) {
+        m.records = &it->second;
+      }
+    }
+    for (std::size_t r : *m.records) {
+      claimants[r].push_back(i);
+    }
+    matches.push_back(m);
+  }
+
+  // Pass 2: per document.
+  for (const Match& m : matches) {
+    const CaseDocument& d = documents[m.doc];
+    if (m.records->empty()) {
+      if (!ShouldBeArchived(d.status)) {
+        continue;
+      }
+      const Instant deadline = DeadlineAfter(
+          GraceStart(d), Duration{options.grace_working_days, DurationUnit::kWorkingDays}, tz,
+          calendar);
+      if (options.now <= deadline) {
+        continue;
+      }
+      Finding f = ForDocument(kRecMissing, Severity::kHigh, d);
+      f.message = "A document the case system has " + std::string(DocumentStatusName(d.status)) +
+                  " is not in the archive after the grace period";
+      f.AddFact("expected", "in the archive by " + tz.Format(deadline));
+      f.AddFact("actual", "not found");
+      f.AddFact("case_status", std::string(DocumentStatusName(d.status)));
+      f.AddFact("matched_by", std::string(m.by));
+      if (m.by == "none") {
+        f.AddFact("reason", "no archive_system_id and an incomplete natural key");
+      }
+      f.AddFact("grace", FormatDuration({options.grace_working_days, DurationUnit::kWorkingDays}));
+      out.push_back(std::move(f));
+      continue;
+    }
+    if (m.records->size() > 1) {
+      Finding f = ForDocument(kRecDuplicate, Severity::kHigh, d);
+      f.message = "One case document matches several archive records";
+      std::vector<std::string_view> ids;
+      for (std::size_t r : *m.records) {
+        ids.push_back(records[r].system_id);
+      }
+      f.AddFact("expected", "1");
+      f.AddFact("actual", std::to_string(m.records->size()));
+      f.AddFact("matched_by", std::string(m.by));
+      f.AddFact("archive_system_ids", Join(ids));
+      out.push_back(std::move(f));
+      continue;
+    }
+    const std::size_t r = m.records->front();
+    if (claimants[r].size() > 1) {
+      continue;  // reported once, for the record, below
+    }
+    CompareContent(d, records[r], &out);
+    CompareStatus(d, records[r], &out);
+  }
+
+  // Pass 3: per archive record.
+  for (std::size_t r = 0; r < records.size(); ++r) {
+    const ArchiveRecord& rec = records[r];
+    if (claimants[r].size() > 1) {
+      Finding f = ForRecord(kRecDuplicate, Severity::kHigh, rec);
+      f.message = "One archive record is claimed by several case documents";
+      std::vector<std::string_view> ids;
+      for (std::size_t i : claimants[r]) {
+        ids.push_back(documents[i].document_id);
+      }
+      f.AddFact("expected", "1");
+      f.AddFact("actual", std::to_string(claimants[r].size()));
+      f.AddFact("case_document_ids", Join(ids));
+      out.push_back(std::move(f));
+    } else if (claimants[r].empty() && options.report_orphans) {
+      Finding f = ForRecord(kRecOrphan, Severity::kWarning, rec);
+      f.message = "An archive record has no document in the case system";
+      f.AddFact("expected", "a case document");
+      f.AddFact("actual", "none");
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+}  // namespace arkivvakt::checks
