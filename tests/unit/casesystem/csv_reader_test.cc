@@ -158,6 +158,15 @@ TEST(ReadCaseDocuments, ByteOrderMarkDoesNotHideTheFirstColumn) {
   EXPECT_EQ(r.docs[0].document_id, "D1");
 }
 
+TEST(ReadCaseDocuments, TruncatedByteOrderMarkIsAConfigurationErrorNotACrash) {
+  const auto r = ReadDocs(
+      "\xEF\xBB"
+      "document_id,case_id,status,updated_at\n");
+  ASSERT_FALSE(r.stats.ok());
+  EXPECT_EQ(r.stats.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(r.stats.error().message, HasSubstr("header"));
+}
+
 TEST(ReadCaseDocuments, NameInABadCellNeverReachesTheFinding) {
   const std::string name = "Kari Nordmann";
   const auto r = ReadDocs(std::string(kDocHeader) + "D1,C1,,,,\"" + name + "\",draft,\"" + name +
