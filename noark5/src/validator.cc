@@ -212,6 +212,7 @@ class Validation final : public ArkivstrukturHandler {
   void StartPackageChecks();
   void FinishPackageChecks();
   void CheckSchemasAreOfficial();
+  void CheckArkivuttrekkAgainstAddml();
   void ReadStructure();
   void EmitValidationIssues(const std::string& file, const SchemaValidation& validation);
   std::future<std::optional<SchemaValidation>> StartSchemaValidation(
@@ -460,6 +461,29 @@ std::future<std::optional<SchemaValidation>> Validation::StartSchemaValidation(
   return std::async(std::launch::async, [path, schema = std::move(schema).value()] {
     return std::optional<SchemaValidation>(ValidateWithSchema(path, *schema));
   });
+}
+
+// arkivuttrekk.xml against addml.xsd (from --schemas when it holds one, else the shipped one).
+void Validation::CheckArkivuttrekkAgainstAddml() {
+  std::error_code ec;
+  std::filesystem::path xsd = options_.dir / "addml.xsd";
+  if (options_.schema_dir &&
+      std::filesystem::is_regular_file(*options_.schema_dir / "addml.xsd", ec)) {
+    xsd = *options_.schema_dir / "addml.xsd";
+  }
+  if (!std::filesystem::is_regular_file(xsd, ec)) {
+    Emit(MakeFinding("N5.03", Severity::kWarning, "arkivuttrekk.xml", 0, {},
+                     "not validated against a schema: addml.xsd is not in the extraction"));
+    return;
+  }
+  auto schema = Schema::Load(xsd);
+  if (!schema.ok()) {
+    Emit(MakeFinding("N5.03", Severity::kHigh, "arkivuttrekk.xml", 0, {},
+                     "not validated against a schema: " + schema.error().message));
+    return;
+  }
+  EmitValidationIssues("arkivuttrekk.xml",
+                       ValidateWithSchema(options_.dir / "arkivuttrekk.xml", **schema));
 }
 
 void Validation::ReadStructure() {
@@ -1541,6 +1565,7 @@ Result<ValidationReport> Validation::Run() {
     addml_ = std::move(addml).value();
     StartPackageChecks();
     CheckSchemasAreOfficial();
+    CheckArkivuttrekkAgainstAddml();
   } else {
     Emit(MakeFinding("N5.01", Severity::kCritical, "arkivuttrekk.xml", 0, {},
                      addml.error().message + "; checks that need it are reported as not run"));
