@@ -188,6 +188,13 @@ int RunValidate(const ValidateArgs& args) {
   }
   noark5::ValidateOptions options;
   options.dir = args.dir;
+  // A DIAS information package (as Arkade and the national archive make them) holds the
+  // extraction in content/.
+  if (!std::filesystem::exists(options.dir / "arkivuttrekk.xml", ec) &&
+      std::filesystem::exists(options.dir / "content" / "arkivuttrekk.xml", ec)) {
+    options.dir /= "content";
+    std::cerr << "arkivvakt validate: DIAS package; validating " << options.dir.string() << '\n';
+  }
   if (!args.schemas.empty()) {
     if (!std::filesystem::is_directory(args.schemas, ec)) {
       std::cerr << "arkivvakt validate: --schemas " << args.schemas << " is not a directory\n";

@@ -112,6 +112,20 @@ TEST_F(ValidateCli, OutputNeverContainsClientNames) {
   }
 }
 
+TEST(ValidateCliDias, PackageDirectoryIsValidatedThroughItsContentFolder) {
+  auto sample = testing::SharedPath(
+      "noark5/samples/arkade5-n5-eksempel/unpacked/258e3353-cef2-407f-92ac-264ad887527b");
+  if (!sample) {
+    GTEST_SKIP() << "../shared/noark5/samples/arkade5-n5-eksempel is absent";
+  }
+  const auto r = RunCommand({ArkivvaktBinary(), "validate", sample->string(), "--format", "json",
+                             "--today", "2026-11-24"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("DIAS package"), std::string::npos);
+  boost::json::value doc = boost::json::parse(r.out);
+  EXPECT_EQ(doc.at("summary").at("noark_version"), "3.1");
+}
+
 TEST(ValidateCliErrors, MissingDirectoryExitsTwoWithAMessage) {
   const auto r = RunCommand({ArkivvaktBinary(), "validate", "/nonexistent/uttrekk"});
   EXPECT_EQ(r.exit_code, 2);
