@@ -9,6 +9,7 @@
 // value outside the contract; the adapter turns that into a configuration or input error.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -20,6 +21,41 @@ namespace arkivvakt::checks {
 using Timestamp = std::chrono::sys_seconds;
 
 // `status` column. The names are the contract values ("draft", "finalised", ...).
+// The columns of the case-system contract (DESIGN.md §4), defined once: the adapters read them
+// by these names (in this order), and rule packs name document fields by them.
+struct CaseColumn {
+  std::string_view name;
+  bool required;
+};
+
+inline constexpr std::array<CaseColumn, 28> kCaseDocumentColumns{{
+    {"document_id", true},        {"case_id", true},
+    {"registry_entry_id", false}, {"document_number", false},
+    {"archive_system_id", false}, {"direction", false},
+    {"document_type", false},     {"status", true},
+    {"case_officer", false},      {"unit", false},
+    {"restricted", false},        {"created_at", false},
+    {"finalised_at", false},      {"dispatched_at", false},
+    {"archived_at", false},       {"updated_at", true},
+    {"approved_by", false},       {"approved_by_role", false},
+    {"approved_at", false},       {"received_at", false},
+    {"resolved_at", false},       {"scanned_at", false},
+    {"paper_shredded_at", false}, {"keep_paper", false},
+    {"content_sha256", false},    {"content_size", false},
+    {"file_path", false},         {"signed", false},
+}};
+
+inline constexpr std::array<CaseColumn, 8> kCaseEventColumns{{
+    {"event_id", true},
+    {"case_id", true},
+    {"document_id", false},
+    {"kind", true},
+    {"at", true},
+    {"actor", false},
+    {"actor_role", false},
+    {"details", false},
+}};
+
 enum class DocumentStatus { kDraft, kFinalised, kApproved, kDispatched, kArchived, kCancelled };
 
 std::string_view DocumentStatusName(DocumentStatus status);

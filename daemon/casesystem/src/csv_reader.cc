@@ -303,27 +303,34 @@ enum DocCol : std::size_t {
   kDocColCount,
 };
 
-constexpr std::array<std::string_view, kDocColCount> kDocNames{
-    "document_id",       "case_id",
-    "registry_entry_id", "document_number",
-    "archive_system_id", "direction",
-    "document_type",     "status",
-    "case_officer",      "unit",
-    "restricted",        "created_at",
-    "finalised_at",      "dispatched_at",
-    "archived_at",       "updated_at",
-    "approved_by",       "approved_by_role",
-    "approved_at",       "received_at",
-    "resolved_at",       "scanned_at",
-    "paper_shredded_at", "keep_paper",
-    "content_sha256",    "content_size",
-    "file_path",         "signed",
-};
+// Names and required flags come from the contract's one definition (checks/case_model.h);
+// DocCol indexes it in the same order.
+template <std::size_t N>
+constexpr std::array<std::string_view, N> ColumnNames(
+    const std::array<checks::CaseColumn, N>& cols) {
+  std::array<std::string_view, N> out{};
+  for (std::size_t i = 0; i < N; ++i) {
+    out[i] = cols[i].name;
+  }
+  return out;
+}
+
+template <std::size_t N>
+constexpr std::array<bool, N> ColumnRequired(const std::array<checks::CaseColumn, N>& cols) {
+  std::array<bool, N> out{};
+  for (std::size_t i = 0; i < N; ++i) {
+    out[i] = cols[i].required;
+  }
+  return out;
+}
+
+static_assert(checks::kCaseDocumentColumns.size() == kDocColCount);
+static_assert(checks::kCaseDocumentColumns[kContentSize].name == "content_size");
+static_assert(checks::kCaseDocumentColumns[kSigned].name == "signed");
+constexpr auto kDocNames = ColumnNames(checks::kCaseDocumentColumns);
 
 constexpr std::array<bool, kDocColCount> DocRequired() {
-  std::array<bool, kDocColCount> r{};
-  r[kDocumentId] = r[kCaseId] = r[kStatus] = r[kUpdatedAt] = true;
-  return r;
+  return ColumnRequired(checks::kCaseDocumentColumns);
 }
 
 // ---- case_events ----------------------------------------------------------------------------
@@ -340,14 +347,12 @@ enum EventCol : std::size_t {
   kEventColCount,
 };
 
-constexpr std::array<std::string_view, kEventColCount> kEventNames{
-    "event_id", "case_id", "document_id", "kind", "at", "actor", "actor_role", "details",
-};
+static_assert(checks::kCaseEventColumns.size() == kEventColCount);
+static_assert(checks::kCaseEventColumns[kDetails].name == "details");
+constexpr auto kEventNames = ColumnNames(checks::kCaseEventColumns);
 
 constexpr std::array<bool, kEventColCount> EventRequired() {
-  std::array<bool, kEventColCount> r{};
-  r[kEventId] = r[kEventCaseId] = r[kKind] = r[kAt] = true;
-  return r;
+  return ColumnRequired(checks::kCaseEventColumns);
 }
 
 bool Newer(Timestamp t, const std::optional<Timestamp>& watermark) {
