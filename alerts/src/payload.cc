@@ -1,0 +1,348 @@
+#include "alerts/payload.h"
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "common/sha256.h"
+
+namespace arkivvakt::alerts {
+
+namespace {
+
+// Length of the valid UTF-8 sequence at the start of `s`, or 0 if it is not valid (overlong
+// forms, surrogates and values above U+10FFFF are invalid).
+std::size_t Utf8SequenceLength(std::string_view s) {
+  const auto b0 = static_cast<unsigned char>(s[0]);
+  std::size_t len = 0;
+  std::uint32_t cp = 0;
+  if (b0 < 0x80U) {
+    return 1;
+  }
+  if ((b0 & 0xE0U) == 0xC0U) {
+    len = 2;
+    cp = b0 & 0x1FU;
+  } else if ((b0 & 0xF0U) == 0xE0U) {
+    len = 3;
+    cp = b0 & 0x0FU;
+  } else if ((b0 & 0xF8U) == 0xF0U) {
+    len = 4;
+    cp = b0 & 0x07U;
+  } else {
+    return 0;
+  }
+  if (s.size() < len) {
+    return 0;
+  }
+  for (std::size_t i = 1; i < len; ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if ((b & 0xC0U) != 0x80U) {
+      return 0;
+    }
+    cp = (cp << 6U) | (b & 0x3FU);
+  }
+  constexpr std::array<std::uint32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin.at(len) || cp > 0x10FFFFU || (cp >= 0xD800U && cp <= 0xDFFFU)) {
+    return 0;
+  }
+  return len;
+}
+
+// Appends `value` as a JSON string literal (RFC 8259 §7).
+void AppendJsonString(std::string& out, std::string_view value) {
+  out += '"';
+  std::size_t i = 0;
+  while (i < value.size()) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x80U) {
+      const std::size_t len = Utf8SequenceLength(value.substr(i));
+      if (len == 0) {
+        out += "\\ufffd";
+        ++i;
+      } else {
+        out.append(value.substr(i, len));
+        i += len;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20U || c == 0x7FU) {
+          std::array<char, 8> buf{};
+          std::snprintf(buf.data(), buf.size(), "\\u%04x", static_cast<unsigned>(c));
+          out += buf.data();
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+// A JSON object writer for the fixed shapes below: Key() then one value, in order.
+class JsonObject {
+ public:
+  explicit JsonObject(std::string& out) : out_(out) { out_ += '{'; }
+
+  ~JsonObject() { out_ += '}'; }
+
+  JsonObject(const JsonObject&) = delete;
+  JsonObject& operator=(const JsonObject&) = delete;
+
+  std::string& Key(std::string_view key) {
+    if (!first_) {
+      out_ += ',';
+    }
+    first_ = false;
+    AppendJsonString(out_, key);
+    out_ += ':';
+    return out_;
+  }
+
+  void String(std::string_view key, std::string_view value) { AppendJsonString(Key(key), value); }
+
+  void Number(std::string_view key, std::int64_t value) { Key(key) += std::to_string(value); }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+std::string Link(const Notification& n, const PayloadOptions& options) {
+  return options.base_url + n.link();
+}
+
+bool IsFiring(const Notification& n) {
+  return n.state() != AlertState::kResolved;
+}
+
+void AppendAlertmanagerAlert(std::string& out, const Notification& n, TimePoint now,
+                             const PayloadOptions& options) {
+  JsonObject alert(out);
+  {
+    JsonObject labels(alert.Key("labels"));
+    labels.String("alertname", n.check());
+    labels.String("severity", SeverityName(n.severity()));
+    labels.String("family", n.family());
+    labels.String("instance", options.instance);
+    if (n.kind() != ChangeKind::kDigest) {
+      labels.String("alert_id", std::to_string(n.alert_id()));
+    }
+  }
+  {
+    JsonObject annotations(alert.Key("annotations"));
+    annotations.String("link", Link(n, options));
+    if (n.kind() == ChangeKind::kDigest) {
+      annotations.String("count", std::to_string(n.count()));
+    } else {
+      annotations.String("occurrences", std::to_string(n.occurrences()));
+    }
+  }
+  TimePoint starts = n.first_seen();
+  const TimePoint ends = IsFiring(n) ? now + options.resend_horizon : now;
+  if (starts >= ends) {
+    starts = ends - std::chrono::seconds{1};  // Alertmanager rejects startsAt >= endsAt
+  }
+  alert.String("startsAt", FormatRfc3339(starts));
+  alert.String("endsAt", FormatRfc3339(ends));
+  alert.String("generatorURL", Link(n, options));
+}
+
+std::string ToHex(const unsigned char* data, std::size_t size) {
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    hex += kDigits[data[i] >> 4U];
+    hex += kDigits[data[i] & 0x0FU];
+  }
+  return hex;
+}
+
+std::string NoControl(std::string_view value) {
+  std::string out(value);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20U || c == 0x7F) {
+      c = '?';
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatRfc3339(TimePoint at) {
+  const auto day = std::chrono::floor<std::chrono::days>(at);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss<std::chrono::seconds> hms{at - day};
+  std::array<char, 32> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return buf.data();
+}
+
+std::string EncodeAlertmanager(std::span<const Notification> notifications, TimePoint now,
+                               const PayloadOptions& options) {
+  std::string out = "[";
+  bool first = true;
+  for (const Notification& n : notifications) {
+    if (!first) {
+      out += ',';
+    }
+    first = false;
+    AppendAlertmanagerAlert(out, n, now, options);
+  }
+  out += ']';
+  return out;
+}
+
+std::string DeliveryId(const Notification& n) {
+  std::string canonical;
+  canonical += ChangeKindName(n.kind());
+  canonical += '\n' + std::to_string(n.alert_id());
+  canonical += '\n' + n.check();
+  canonical += '\n' + std::string(SeverityName(n.severity()));
+  canonical += '\n' + std::to_string(n.count());
+  canonical += '\n' + std::to_string(n.at().time_since_epoch().count());
+  return "ntf-" + Sha256Hex(canonical).substr(0, 32);
+}
+
+WebhookPayload EncodeWebhook(const Notification& n, const PayloadOptions& options) {
+  WebhookPayload payload;
+  payload.delivery_id = DeliveryId(n);
+  JsonObject body(payload.body);
+  body.String("version", "1");
+  body.String("delivery_id", payload.delivery_id);
+  body.String("change", ChangeKindName(n.kind()));
+  if (n.kind() != ChangeKind::kDigest) {
+    body.Number("alert_id", n.alert_id());
+  }
+  body.String("check", n.check());
+  body.String("family", n.family());
+  body.String("severity", SeverityName(n.severity()));
+  body.String("state", AlertStateName(n.state()));
+  {
+    JsonObject subject(body.Key("subject"));
+    if (!n.archive_system_id().empty()) {
+      subject.String("archive_system_id", n.archive_system_id());
+    }
+    if (!n.case_document_id().empty()) {
+      subject.String("case_document_id", n.case_document_id());
+    }
+    if (!n.case_id().empty()) {
+      subject.String("case_id", n.case_id());
+    }
+  }
+  body.Number("count", n.count());
+  if (n.kind() != ChangeKind::kDigest) {
+    body.Number("occurrences", n.occurrences());
+  }
+  body.String("first_seen", FormatRfc3339(n.first_seen()));
+  body.String("at", FormatRfc3339(n.at()));
+  body.String("link", Link(n, options));
+  return payload;
+}
+
+Result<std::string> HmacSha256Hex(std::string_view key, std::string_view data) {
+  static constexpr unsigned char kEmpty = 0;
+  if (key.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return MakeError(ErrorCode::kInvalidArgument, "HMAC key longer than OpenSSL accepts");
+  }
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int mac_size = 0;
+  const unsigned char* key_bytes =
+      key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
+  const unsigned char* data_bytes =
+      data.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data());
+  if (HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()), data_bytes, data.size(),
+           mac.data(), &mac_size) == nullptr) {
+    return MakeError(ErrorCode::kInternal, "HMAC-SHA256 failed in OpenSSL");
+  }
+  return ToHex(mac.data(), mac_size);
+}
+
+Result<std::vector<Header>> WebhookHeaders(std::string_view body, std::string_view delivery_id,
+                                           std::string_view secret) {
+  Result<std::string> mac = HmacSha256Hex(secret, body);
+  if (!mac.ok()) {
+    return mac.error();
+  }
+  std::vector<Header> headers;
+  headers.emplace_back("Content-Type", "application/json");
+  headers.emplace_back(std::string(kDeliveryHeader), NoControl(delivery_id));
+  headers.emplace_back(std::string(kSignatureHeader), "sha256=" + *mac);
+  return headers;
+}
+
+int JournalPriority(Severity severity) {
+  switch (severity) {
+    case Severity::kCritical:
+      return 2;
+    case Severity::kHigh:
+      return 3;
+    case Severity::kWarning:
+      return 4;
+    case Severity::kInfo:
+      return 6;
+  }
+  return 4;
+}
+
+std::vector<JournalField> JournalRecord(const Notification& n) {
+  std::string message;
+  if (n.kind() == ChangeKind::kDigest) {
+    message = std::to_string(n.count()) + " alerts opened for check " + n.check() + " (" +
+              std::string(SeverityName(n.severity())) + ")";
+  } else {
+    message = "alert " + std::to_string(n.alert_id()) + " " +
+              std::string(ChangeKindName(n.kind())) + ": check " + n.check() + " (" +
+              std::string(SeverityName(n.severity())) + "), state " +
+              std::string(AlertStateName(n.state()));
+  }
+  std::vector<JournalField> fields;
+  fields.push_back({"MESSAGE", std::move(message)});
+  fields.push_back({"PRIORITY", std::to_string(JournalPriority(n.severity()))});
+  fields.push_back({"ARKIVVAKT_CHECK", n.check()});
+  if (n.kind() != ChangeKind::kDigest) {
+    fields.push_back({"ARKIVVAKT_ALERT_ID", std::to_string(n.alert_id())});
+  }
+  fields.push_back({"ARKIVVAKT_STATE", std::string(AlertStateName(n.state()))});
+  fields.push_back({"ARKIVVAKT_CHANGE", std::string(ChangeKindName(n.kind()))});
+  fields.push_back({"ARKIVVAKT_COUNT", std::to_string(n.count())});
+  return fields;
+}
+
+std::string EncodeJournalRecord(std::span<const JournalField> fields) {
+  std::string out;
+  for (const JournalField& field : fields) {
+    out += NoControl(field.name);
+    out += '=';
+    out += NoControl(field.value);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace arkivvakt::alerts
