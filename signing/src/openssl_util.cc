@@ -31,15 +31,15 @@ bool LooksLikeDer(std::string_view bytes) {
   return !bytes.empty() && static_cast<unsigned char>(bytes[0]) == 0x30;
 }
 
-}  // namespace
-
-std::vector<X509Ptr> ParseCertificates(std::string_view bytes) {
-  std::vector<X509Ptr> out;
+// DER (one object) or PEM (any number): certificates and CRLs are read the same way.
+template <class Ptr, auto FromDer, auto FromPem>
+std::vector<Ptr> ParseDerOrPem(std::string_view bytes) {
+  std::vector<Ptr> out;
   if (LooksLikeDer(bytes)) {
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
-    if (cert) {
-      out.push_back(std::move(cert));
+    Ptr object(FromDer(nullptr, &p, static_cast<long>(bytes.size())));
+    if (object) {
+      out.push_back(std::move(object));
     }
     ClearOpenSslErrors();
     return out;
@@ -49,40 +49,24 @@ std::vector<X509Ptr> ParseCertificates(std::string_view bytes) {
     return out;
   }
   for (;;) {
-    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (!cert) {
+    Ptr object(FromPem(bio.get(), nullptr, nullptr, nullptr));
+    if (!object) {
       break;
     }
-    out.push_back(std::move(cert));
+    out.push_back(std::move(object));
   }
   ClearOpenSslErrors();  // the loop ends with "no start line"
   return out;
 }
 
+}  // namespace
+
+std::vector<X509Ptr> ParseCertificates(std::string_view bytes) {
+  return ParseDerOrPem<X509Ptr, &d2i_X509, &PEM_read_bio_X509>(bytes);
+}
+
 std::vector<X509CrlPtr> ParseCrls(std::string_view bytes) {
-  std::vector<X509CrlPtr> out;
-  if (LooksLikeDer(bytes)) {
-    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-    X509CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(bytes.size())));
-    if (crl) {
-      out.push_back(std::move(crl));
-    }
-    ClearOpenSslErrors();
-    return out;
-  }
-  BioPtr bio = MemBio(bytes);
-  if (!bio) {
-    return out;
-  }
-  for (;;) {
-    X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-    if (!crl) {
-      break;
-    }
-    out.push_back(std::move(crl));
-  }
-  ClearOpenSslErrors();
-  return out;
+  return ParseDerOrPem<X509CrlPtr, &d2i_X509_CRL, &PEM_read_bio_X509_CRL>(bytes);
 }
 
 std::optional<TimePoint> FromAsn1Time(const ASN1_TIME* t) {
