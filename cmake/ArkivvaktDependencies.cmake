@@ -15,6 +15,10 @@ pkg_check_modules(QPDF REQUIRED IMPORTED_TARGET libqpdf)
 # The store (daemon/store): SQLite 3 is the default back end, libpq the PostgreSQL one.
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 find_package(PostgreSQL REQUIRED)
+# Metrics (daemon/http): prometheus-cpp core only; /metrics is served by our own HTTP handler.
+find_package(prometheus-cpp REQUIRED CONFIG)
+# systemd notify/watchdog and the journal sink.
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 if(ARKIVVAKT_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)

@@ -12,6 +12,8 @@ packages=(
   libfmt-dev libhowardhinnant-date-dev libsystemd-dev libqpdf-dev tzdata
   # real peers used by tests and benchmarks
   libxml2-utils xmlsec1 openssl qpdf coreutils time
+  # Prometheus (promtool, scraping) and Alertmanager for the integration tests; wrk for load
+  prometheus prometheus-alertmanager wrk
   # the store: a throwaway PostgreSQL server for tests (initdb/pg_ctl), python3 for the
   # auditor's verify_log.py that audit export writes
   postgresql python3
