@@ -66,6 +66,29 @@ class Reader {
     return {};
   }
 
+  Status Strings(std::string_view section, std::string_view key, std::vector<std::string>& out) {
+    const toml::node* n = Node(section, key);
+    if (n == nullptr) {
+      return {};
+    }
+    const toml::array* a = n->as_array();
+    if (a == nullptr) {
+      return MakeError(ErrorCode::kParse, Where(file_, n->source()) + ": [" + std::string(section) +
+                                              "] " + std::string(key) +
+                                              " must be an array of strings");
+    }
+    out.clear();
+    for (const toml::node& item : *a) {
+      if (!item.is_string()) {
+        return MakeError(ErrorCode::kParse, Where(file_, item.source()) + ": [" +
+                                                std::string(section) + "] " + std::string(key) +
+                                                " must hold strings");
+      }
+      out.push_back(item.as_string()->get());
+    }
+    return {};
+  }
+
   Status Int(std::string_view section, std::string_view key, int& out, int min, int max) {
     const toml::node* n = Node(section, key);
     if (n == nullptr) {
@@ -152,7 +175,22 @@ Result<Config> LoadConfig(const std::filesystem::path& file) {
   ARKIVVAKT_RETURN_IF_ERROR(r.Paths("signing", "untrusted", c.untrusted));
   ARKIVVAKT_RETURN_IF_ERROR(r.Path("signing", "report_key", c.report_key));
   ARKIVVAKT_RETURN_IF_ERROR(r.Path("signing", "report_cert", c.report_cert));
+  ARKIVVAKT_RETURN_IF_ERROR(r.Paths("signing", "crls", c.crls));
   ARKIVVAKT_RETURN_IF_ERROR(r.String("audit", "origin", c.audit_origin));
+  ARKIVVAKT_RETURN_IF_ERROR(r.String("daemon", "timezone", c.timezone));
+  ARKIVVAKT_RETURN_IF_ERROR(r.String("archive", "kind", c.archive_kind));
+  ARKIVVAKT_RETURN_IF_ERROR(r.Path("archive", "path", c.archive_path));
+  ARKIVVAKT_RETURN_IF_ERROR(r.String("casesystem", "kind", c.casesystem_kind));
+  ARKIVVAKT_RETURN_IF_ERROR(r.Path("casesystem", "path", c.casesystem_path));
+  ARKIVVAKT_RETURN_IF_ERROR(r.Path("casesystem", "dsn_file", c.casesystem_dsn_file));
+  ARKIVVAKT_RETURN_IF_ERROR(r.String("casesystem", "documents_query", c.documents_query));
+  ARKIVVAKT_RETURN_IF_ERROR(r.String("casesystem", "events_query", c.events_query));
+  ARKIVVAKT_RETURN_IF_ERROR(r.Strings("rules", "packs", c.rule_packs));
+  ARKIVVAKT_RETURN_IF_ERROR(r.Int("checks", "grace_working_days", c.grace_working_days, 0, 365));
+  ARKIVVAKT_RETURN_IF_ERROR(r.Int("checks", "shred_after_days", c.shred_after_days, 0, 3650));
+  ARKIVVAKT_RETURN_IF_ERROR(r.Strings("checks", "unlock_roles", c.unlock_roles));
+  ARKIVVAKT_RETURN_IF_ERROR(
+      r.Strings("checks", "sensitive_document_types", c.sensitive_document_types));
   return c;
 }
 
