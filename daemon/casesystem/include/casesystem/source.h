@@ -1,0 +1,71 @@
+// CaseSystemSource: the one interface the check engine reads the case system through
+// (DESIGN.md §4), whatever the case system provides — a CSV export directory or a PostgreSQL
+// query/view read with libpq.
+//
+// Both reads stream: each good row is handed to the callback as soon as it is decoded, so memory
+// does not grow with the relation. With `updated_after` set, only rows whose `updated_at`
+// (documents) or `at` (events) is newer are delivered; the others are counted as skipped_old
+// (CSV) or filtered by the server (PostgreSQL, where they are not counted at all).
+//
+// Errors and findings: a row that cannot be decoded is not delivered but becomes a REC-BAD-ROW
+// finding (see csv_reader.h; the CSV and PostgreSQL sources decode rows with the same code,
+// casesystem/row_decoder.h, and so report the same findings). A missing required column is
+// kInvalidArgument naming the file or query and the column; a missing file is kNotFound; an
+// unreadable file, a refused or lost database connection is kIo; a query the server rejects
+// (syntax, statement timeout) is kIo as well. Error messages and Describe() never contain a
+// password or cell contents. Rows delivered before an error stay delivered; the caller discards
+// the partial read.
+//
+// Thread-safety: a source may be used from one thread at a time; reads are independent (the
+// PostgreSQL source opens a connection per read).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "casesystem/csv_reader.h"
+#include "checks/case_model.h"
+#include "common/result.h"
+
+namespace arkivvakt::casesystem {
+
+// rows: rows seen; delivered: handed to the callback; skipped_old: not newer than the
+// watermark (CSV only; the PostgreSQL server filters those out); bad_rows: REC-BAD-ROW findings.
+using ReadStats = CsvReadStats;
+
+class CaseSystemSource {
+ public:
+  virtual ~CaseSystemSource() = default;
+
+  // Streams case_documents rows (only those with updated_at > updated_after when set); bad rows
+  // become REC-BAD-ROW findings.
+  virtual Result<ReadStats> ReadDocuments(std::optional<checks::Timestamp> updated_after,
+                                          const DocumentCallback& on_document,
+                                          const FindingCallback& on_finding) = 0;
+
+  // Streams case_events rows (only those with at > updated_after when set).
+  virtual Result<ReadStats> ReadEvents(std::optional<checks::Timestamp> updated_after,
+                                       const EventCallback& on_event,
+                                       const FindingCallback& on_finding) = 0;
+
+  // For logs: "csv:/srv/export" or "postgresql:dbname=x host=y" — never a password.
+  virtual std::string Describe() const = 0;
+};
+
+// Reads `export_dir`/case_documents.csv and case_events.csv (csv_reader.h).
+std::unique_ptr<CaseSystemSource> MakeCsvSource(std::filesystem::path export_dir);
+
+struct PostgresSourceOptions {
+  std::string conninfo;  // libpq connection string or URI; may hold a password
+  std::string documents_query = "SELECT * FROM case_documents";
+  std::string events_query = "SELECT * FROM case_events";
+  int statement_timeout_ms = 30000;  // 0 = none
+};
+
+// Runs the configured queries with libpq, one row at a time (single-row mode).
+std::unique_ptr<CaseSystemSource> MakePostgresSource(PostgresSourceOptions options);
+
+}  // namespace arkivvakt::casesystem
