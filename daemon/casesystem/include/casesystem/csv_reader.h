@@ -22,9 +22,8 @@
 // Watermark: with `updated_after` set, good rows whose `updated_at` (documents) or `at`
 // (events; they are append-only) is not newer than it are skipped and counted.
 //
-// Timestamps: `YYYY-MM-DDTHH:MM:SS[.fraction]` followed by `Z`, `±HH`, `±HHMM` or `±HH:MM`;
-// a space may stand for the `T` (PostgreSQL's text form). Fractions of a second are truncated.
-// Booleans: true/false, t/f, yes/no, 1/0 (any case). Empty cells are "not set".
+// Cells are decoded by the shared row decoder (casesystem/row_decoder.h: timestamp, boolean and
+// number formats are described there), as the PostgreSQL reader's are. Empty cells are "not set".
 //
 // Thread-safety: free functions without shared state; callbacks run on the calling thread.
 #pragma once
@@ -39,13 +38,13 @@
 #include <string_view>
 
 #include "casesystem/csv.h"
+#include "casesystem/row_decoder.h"
 #include "checks/case_model.h"
 #include "common/finding.h"
 #include "common/result.h"
 
 namespace arkivvakt::casesystem {
 
-inline constexpr std::string_view kBadRowCheckId = "REC-BAD-ROW";
 inline constexpr std::string_view kDocumentsFileName = "case_documents.csv";
 inline constexpr std::string_view kEventsFileName = "case_events.csv";
 
@@ -69,9 +68,6 @@ using DocumentCallback = std::function<void(checks::CaseDocument&&)>;
 using EventCallback = std::function<void(checks::CaseEvent&&)>;
 using FindingCallback = std::function<void(Finding&&)>;
 
-// Severity of a REC-BAD-ROW finding: high, since a row that cannot be read is a row no check sees.
-inline constexpr Severity kBadRowSeverity = Severity::kHigh;
-
 Result<CsvReadStats> ReadCaseDocuments(std::istream& in, const CsvReadOptions& options,
                                        const DocumentCallback& on_document,
                                        const FindingCallback& on_finding);
@@ -91,9 +87,5 @@ Result<CsvReadStats> ReadCaseEventsFile(const std::filesystem::path& export_dir,
                                         std::optional<checks::Timestamp> updated_after,
                                         const EventCallback& on_event,
                                         const FindingCallback& on_finding);
-
-// ISO 8601 with offset as described above; nullopt for anything else (including out-of-range
-// fields such as month 13 or 30 February).
-std::optional<checks::Timestamp> ParseIsoTimestamp(std::string_view text);
 
 }  // namespace arkivvakt::casesystem
