@@ -136,6 +136,10 @@ Result<Conn> Connect(const std::string& conninfo, int statement_timeout_ms, bool
     return MakeError(ErrorCode::kIo, "cannot connect to the case-system database: " +
                                          Redact(FirstLine(PQerrorMessage(conn.get())), conninfo));
   }
+  // Server notices ("relation already exists, skipping") are not errors and would otherwise be
+  // printed on stderr by libpq's default processor.
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
   if (PQsetClientEncoding(conn.get(), "UTF8") != 0) {
     return MakeError(ErrorCode::kIo, "cannot set client_encoding UTF8: " +
                                          Redact(FirstLine(PQerrorMessage(conn.get())), conninfo));
