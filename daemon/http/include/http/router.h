@@ -101,7 +101,8 @@ enum class Execution { kInline, kBlocking };
 // Splits a request target into its decoded path and query. Returns nullopt for a target that is
 // not origin-form ("/..."), has bad percent-encoding, or decodes to a NUL byte.
 struct ParsedTarget {
-  std::string path;
+  std::string path;      // decoded
+  std::string raw_path;  // as received, for Router::Find
   QueryParams query;
 };
 
@@ -134,8 +135,9 @@ class Router {
   Status Add(Verb verb, std::string_view path_template, std::set<Role> allowed, Handler handler,
              Execution execution = Execution::kInline);
 
-  // `path` is the decoded path (Request::path).
-  Lookup Find(Verb verb, std::string_view path) const;
+  // `raw_path` is the path as received (ParsedTarget::raw_path): it is split at '/' first and
+  // each segment is decoded after, so an encoded "%2F" stays inside a parameter.
+  Lookup Find(Verb verb, std::string_view raw_path) const;
 
   std::size_t size() const { return routes_.size(); }
 
