@@ -3,18 +3,27 @@
 // query/view read with libpq.
 //
 // Both reads stream: each good row is handed to the callback as soon as it is decoded, so memory
-// does not grow with the relation. With `updated_after` set, only rows whose `updated_at`
-// (documents) or `at` (events) is newer are delivered; the others are counted as skipped_old
-// (CSV) or filtered by the server (PostgreSQL, where they are not counted at all).
+// does not grow with the relation (PostgreSQL: libpq single-row mode). With `updated_after` set,
+// only rows whose `updated_at` (documents) or `at` (events) is newer are delivered. The CSV
+// source counts the others as skipped_old; the PostgreSQL source has the server filter them
+// (`SELECT * FROM (<query>) AS q WHERE q.updated_at > $1 OR q.updated_at IS NULL`), so they are
+// not even counted in `rows`, while rows with a NULL watermark column still arrive and are
+// reported as bad rows on every read.
+//
+// Columns are matched by name (checks/case_model.h); unknown ones are ignored. NULL is an empty
+// cell. The PostgreSQL session runs with TimeZone UTC, DateStyle ISO, read-only transactions
+// and `statement_timeout_ms`, and reads values in text form.
 //
 // Errors and findings: a row that cannot be decoded is not delivered but becomes a REC-BAD-ROW
-// finding (see csv_reader.h; the CSV and PostgreSQL sources decode rows with the same code,
-// casesystem/row_decoder.h, and so report the same findings). A missing required column is
-// kInvalidArgument naming the file or query and the column; a missing file is kNotFound; an
-// unreadable file, a refused or lost database connection is kIo; a query the server rejects
-// (syntax, statement timeout) is kIo as well. Error messages and Describe() never contain a
-// password or cell contents. Rows delivered before an error stay delivered; the caller discards
-// the partial read.
+// finding. The CSV and PostgreSQL sources decode rows with the same code
+// (casesystem/row_decoder.h) and so report the same facts; subject.file/line is the CSV file
+// and line, or "postgresql:case_documents" / "postgresql:case_events" and the 1-based row
+// number. A missing required column is kInvalidArgument naming the file or "documents query" /
+// "events query" and the column; a missing file is kNotFound; an unreadable file, a refused or
+// lost connection, a statement timeout or another server failure is kIo; a query the server
+// cannot run (SQLSTATE class 42: syntax, unknown relation or column) is kInvalidArgument.
+// Error messages and Describe() never contain a password or cell contents. Rows delivered
+// before an error stay delivered; the caller discards the partial read.
 //
 // Thread-safety: a source may be used from one thread at a time; reads are independent (the
 // PostgreSQL source opens a connection per read).
@@ -33,7 +42,8 @@
 namespace arkivvakt::casesystem {
 
 // rows: rows seen; delivered: handed to the callback; skipped_old: not newer than the
-// watermark (CSV only; the PostgreSQL server filters those out); bad_rows: REC-BAD-ROW findings.
+// watermark (in practice CSV only: the PostgreSQL server filters those out); bad_rows:
+// REC-BAD-ROW findings.
 using ReadStats = CsvReadStats;
 
 class CaseSystemSource {
