@@ -161,9 +161,13 @@ Result<Conn> Connect(const std::string& conninfo, int statement_timeout_ms, bool
 Error ResultError(PGconn* conn, const PGresult* r, std::string_view what,
                   std::string_view conninfo) {
   const std::string prefix = std::string(what) + " failed";
-  if (r == nullptr || PQstatus(conn) == CONNECTION_BAD) {
+  if (PQstatus(conn) == CONNECTION_BAD) {
     return MakeError(ErrorCode::kIo, prefix + ": connection to the case-system database lost: " +
                                          Redact(FirstLine(PQerrorMessage(conn)), conninfo));
+  }
+  if (r == nullptr) {
+    return MakeError(ErrorCode::kIo,
+                     prefix + ": " + Redact(FirstLine(PQerrorMessage(conn)), conninfo));
   }
   const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
   const std::string sqlstate = state != nullptr ? state : "";

@@ -87,13 +87,20 @@ class PostgresSource final : public CaseSystemSource {
 
     // With a watermark the server filters; rows whose watermark column is NULL are bad rows
     // and are read again every time, as the CSV reader reports bad rows whatever the watermark.
-    std::string sql = query;
+    // A trailing semicolon would end the subquery below; the query is one statement anyway.
+    std::string_view body = query;
+    while (!body.empty() && (body.back() == ';' || body.back() == ' ' || body.back() == '\n' ||
+                             body.back() == '\t' || body.back() == '\r')) {
+      body.remove_suffix(1);
+    }
+    std::string sql(body);
     std::string param;
     const char* values[1] = {nullptr};
     int n_params = 0;
     if (watermark.has_value()) {
       const std::string col = "q." + std::string(relation.watermark_column);
-      sql = "SELECT * FROM (" + query + ") AS q WHERE " + col + " > $1 OR " + col + " IS NULL";
+      sql = "SELECT * FROM (" + std::string(body) + ") AS q WHERE " + col + " > $1 OR " + col +
+            " IS NULL";
       param = pg::FormatUtc(*watermark);
       values[0] = param.c_str();
       n_params = 1;

@@ -437,7 +437,7 @@ TEST_F(PostgresSourceTest, AViewAsTheDocumentsQuery) {
       "tilstand AS status, endret AS updated_at, hemmelig AS private_notes FROM sak_dokument");
   PostgresSourceOptions options;
   options.conninfo = conninfo_;
-  options.documents_query = "SELECT * FROM case_documents_v";
+  options.documents_query = "SELECT * FROM case_documents_v;\n";
   auto source = MakePostgresSource(options);
   std::vector<CaseDocument> docs;
   auto stats = source->ReadDocuments(
