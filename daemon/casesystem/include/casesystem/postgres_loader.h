@@ -12,6 +12,10 @@
 // FROM STDIN (CSV, HEADER); empty cells, quoted or not, load as NULL. Everything runs in one
 // transaction: on an error nothing is loaded. Rows are appended to what the tables hold.
 //
+// Values are converted by PostgreSQL, not by the row decoder: a timestamp without an offset is
+// taken as UTC (the session's zone) where the CSV reader reports a bad row, and PostgreSQL's
+// boolean spellings apply. Load exports whose CSV read is clean when the two must agree.
+//
 // Errors: kNotFound for a missing file; kInvalidArgument for a missing required column in a
 // header (naming file and column) or a value the column's type refuses (naming the table, line
 // and column, never the value); kIo for connection and server failures. Messages never contain
