@@ -5,6 +5,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 namespace arkivvakt::http {
 
@@ -67,6 +68,12 @@ Result<std::unique_ptr<net::ssl::context>> MakeTlsContext(const std::filesystem:
                                                OpenSslReason() + ")");
   }
   if (SSL_CTX_use_PrivateKey_file(native, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      return MakeError(ErrorCode::kSecurity, "server.tls_key " + key.string() +
+                                                 ": does not match the certificate in " +
+                                                 cert_chain.string());
+    }
     return MakeError(ErrorCode::kSecurity, "server.tls_key " + key.string() +
                                                ": cannot load a PEM private key (" +
                                                OpenSslReason() + ")");
