@@ -19,6 +19,7 @@
 // and then nothing of the operation was written.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -92,6 +93,32 @@ Result<AlertEvent> Acknowledge(Alert& alert, std::string actor, std::string comm
 Result<AlertEvent> Assign(Alert& alert, std::string actor, std::string assignee, TimePoint at);
 Result<AlertEvent> Resolve(Alert& alert, std::string actor, std::string reason, TimePoint at);
 
+// Filters for AlertStore::ListAlerts; every set filter must hold (AND). Ids and names only.
+struct AlertQuery {
+  std::optional<AlertState> state;
+  std::string check;                 // exact check id; empty = any
+  std::string family;                // CheckFamily() of the check id; empty = any
+  std::optional<Severity> severity;  // exact severity
+  std::string assignee;              // exact user id; empty = any
+  std::optional<TimePoint> since;    // last_seen >= since
+  std::int64_t after_id = 0;         // keyset cursor: only alerts with id > after_id
+  int limit = 100;                   // 1..kMaxAlertPageSize
+};
+
+inline constexpr int kMaxAlertPageSize = 500;
+
+// One page of alerts, ascending by id, each WITHOUT its history (GetAlert loads that).
+struct AlertPage {
+  std::vector<Alert> alerts;
+  std::int64_t next_after_id = 0;  // cursor for the next page; 0 = this was the last page
+};
+
+// Alerts that are not resolved, by state and severity (index: static_cast<int>(Severity)).
+struct AlertCounts {
+  std::array<std::int64_t, 4> open{};
+  std::array<std::int64_t, 4> acknowledged{};
+};
+
 // Persistence of alerts and their history. Implemented in daemon/store.
 class AlertStore {
  public:
@@ -106,6 +133,11 @@ class AlertStore {
   virtual Result<std::optional<Alert>> GetAlert(std::int64_t id) = 0;
   // Alerts not resolved (state open or acknowledged), by id.
   virtual Result<std::vector<Alert>> ActiveAlerts() = 0;
+  // Alerts matching `query` (kInvalidArgument when limit is outside 1..kMaxAlertPageSize).
+  // Indexed: fast with hundreds of thousands of alerts; never loads histories.
+  virtual Result<AlertPage> ListAlerts(const AlertQuery& query) = 0;
+  // For metrics.
+  virtual Result<AlertCounts> CountOpenAlertsBySeverity() = 0;
 };
 
 // One notification waiting for (or done with) delivery to a sink. At-least-once: a message stays

@@ -100,8 +100,36 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION arkivvakt_append_only();
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// Alert listing (AlertStore::ListAlerts): a family column (CheckFamily of check_id, filled by
+// SaveAlert; existing rows are filled here) and one (filter, id) index per filter, so that a
+// filtered keyset page reads only the rows it returns.
+constexpr std::string_view kV2Common = R"sql(
+ALTER TABLE alerts ADD COLUMN family TEXT NOT NULL DEFAULT '';
+DROP INDEX alerts_state;
+CREATE INDEX alerts_state_id ON alerts (state, id);
+CREATE INDEX alerts_check_id ON alerts (check_id, id);
+CREATE INDEX alerts_family_id ON alerts (family, id);
+CREATE INDEX alerts_severity_id ON alerts (severity, id);
+CREATE INDEX alerts_assignee_id ON alerts (assignee, id);
+CREATE INDEX alerts_last_seen ON alerts (last_seen, id);
+CREATE INDEX alerts_state_severity ON alerts (state, severity);
+)sql";
+
+constexpr std::string_view kV2Sqlite = R"sql(
+UPDATE alerts SET family = CASE
+  WHEN instr(check_id, '-') = 0 AND instr(check_id, '.') = 0 THEN check_id
+  WHEN instr(check_id, '-') = 0 THEN substr(check_id, 1, instr(check_id, '.') - 1)
+  WHEN instr(check_id, '.') = 0 THEN substr(check_id, 1, instr(check_id, '-') - 1)
+  ELSE substr(check_id, 1, min(instr(check_id, '-'), instr(check_id, '.')) - 1) END;
+)sql";
+
+constexpr std::string_view kV2Postgres = R"sql(
+UPDATE alerts SET family = split_part(split_part(check_id, '-', 1), '.', 1);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "initial schema", kV1Common, kV1Sqlite, kV1Postgres},
+    {2, "alert listing indexes", kV2Common, kV2Sqlite, kV2Postgres},
 }};
 
 constexpr std::string_view kCreateTable = R"sql(

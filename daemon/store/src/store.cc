@@ -3,6 +3,7 @@
 #include <charconv>
 #include <utility>
 
+#include "alerts/notification.h"
 #include "common/sha256.h"
 #include "migrations.h"
 
@@ -126,24 +127,11 @@ constexpr std::string_view kAlertColumns =
     "SELECT id, check_id, subject_key, severity, state, assignee, message, first_seen, "
     "last_seen, occurrences FROM alerts ";
 
+Result<Alert> AlertSummary(const SqlRow& row);
+
 Result<Alert> LoadAlertRow(SqlConnection& db, const SqlRow& row) {
   Alert a;
-  ARKIVVAKT_ASSIGN(a.id, Int(row[0], "alerts.id"));
-  a.key.check = row[1].value_or("");
-  a.key.subject_key = row[2].value_or("");
-  const auto severity = ParseSeverity(row[3].value_or(""));
-  const auto state = alerts::ParseAlertState(row[4].value_or(""));
-  if (!severity || !state) {
-    return MakeError(ErrorCode::kParse,
-                     "store: alert " + Num(a.id) + " has an unknown severity or state");
-  }
-  a.severity = *severity;
-  a.state = *state;
-  a.assignee = row[5].value_or("");
-  a.message = row[6].value_or("");
-  ARKIVVAKT_ASSIGN(a.first_seen, Time(row[7], "alerts.first_seen"));
-  ARKIVVAKT_ASSIGN(a.last_seen, Time(row[8], "alerts.last_seen"));
-  ARKIVVAKT_ASSIGN(a.occurrences, Int(row[9], "alerts.occurrences"));
+  ARKIVVAKT_ASSIGN(a, AlertSummary(row));
   auto events = Q(db,
                   "SELECT kind, at, actor, comment FROM alert_events WHERE alert_id = $1 "
                   "ORDER BY n",
@@ -163,6 +151,33 @@ Result<Alert> LoadAlertRow(SqlConnection& db, const SqlRow& row) {
     ev.comment = e[3].value_or("");
     a.history.push_back(std::move(ev));
   }
+  return a;
+}
+
+std::vector<SqlValue> WithFamily(std::vector<SqlValue> params, std::string_view check) {
+  params.emplace_back(alerts::CheckFamily(check));
+  return params;
+}
+
+// An alert row without its history (kAlertColumns order).
+Result<Alert> AlertSummary(const SqlRow& row) {
+  Alert a;
+  ARKIVVAKT_ASSIGN(a.id, Int(row[0], "alerts.id"));
+  a.key.check = row[1].value_or("");
+  a.key.subject_key = row[2].value_or("");
+  const auto severity = ParseSeverity(row[3].value_or(""));
+  const auto state = alerts::ParseAlertState(row[4].value_or(""));
+  if (!severity || !state) {
+    return MakeError(ErrorCode::kParse,
+                     "store: alert " + Num(a.id) + " has an unknown severity or state");
+  }
+  a.severity = *severity;
+  a.state = *state;
+  a.assignee = row[5].value_or("");
+  a.message = row[6].value_or("");
+  ARKIVVAKT_ASSIGN(a.first_seen, Time(row[7], "alerts.first_seen"));
+  ARKIVVAKT_ASSIGN(a.last_seen, Time(row[8], "alerts.last_seen"));
+  ARKIVVAKT_ASSIGN(a.occurrences, Int(row[9], "alerts.occurrences"));
   return a;
 }
 
@@ -404,8 +419,8 @@ Status Store::SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events)
           Exec(*db_,
                "INSERT INTO alerts (id, check_id, subject_key, severity, "
                "state, assignee, message, first_seen, last_seen, "
-               "occurrences) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-               params));
+               "occurrences, family) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+               WithFamily(params, alert.key.check)));
     } else {
       params[0] = Num(id);
       auto updated = Q(*db_,
@@ -475,6 +490,87 @@ Result<std::vector<Alert>> Store::ActiveAlerts() {
     out.push_back(std::move(*a));
   }
   return out;
+}
+
+Result<alerts::AlertPage> Store::ListAlerts(const alerts::AlertQuery& query) {
+  if (query.limit < 1 || query.limit > alerts::kMaxAlertPageSize) {
+    return MakeError(ErrorCode::kInvalidArgument, "store: an alert page holds 1 to " +
+                                                      Num(alerts::kMaxAlertPageSize) +
+                                                      " alerts, not " + Num(query.limit));
+  }
+  std::string sql(kAlertColumns);
+  std::vector<SqlValue> params;
+  auto where = [&](std::string_view column, std::string_view op, std::string value) {
+    params.emplace_back(std::move(value));
+    sql += params.size() == 1 ? "WHERE " : " AND ";
+    sql += column;
+    sql += op;
+    sql += "$" + Num(static_cast<std::int64_t>(params.size()));
+  };
+  where("id", " > ", Num(query.after_id));
+  if (query.state) {
+    where("state", " = ", std::string(alerts::AlertStateName(*query.state)));
+  }
+  if (!query.check.empty()) {
+    where("check_id", " = ", query.check);
+  }
+  if (!query.family.empty()) {
+    where("family", " = ", query.family);
+  }
+  if (query.severity) {
+    where("severity", " = ", std::string(SeverityName(*query.severity)));
+  }
+  if (!query.assignee.empty()) {
+    where("assignee", " = ", query.assignee);
+  }
+  if (query.since) {
+    where("last_seen", " >= ", Num(*query.since));
+  }
+  sql += " ORDER BY id LIMIT " + Num(query.limit + 1);
+  auto rows = Q(*db_, sql, std::move(params));
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  alerts::AlertPage page;
+  const bool more = rows->size() > static_cast<std::size_t>(query.limit);
+  if (more) {
+    rows->pop_back();
+  }
+  page.alerts.reserve(rows->size());
+  for (const auto& row : *rows) {
+    auto a = AlertSummary(row);
+    if (!a.ok()) {
+      return a.error();
+    }
+    page.alerts.push_back(std::move(*a));
+  }
+  if (more && !page.alerts.empty()) {
+    page.next_after_id = page.alerts.back().id;
+  }
+  return page;
+}
+
+Result<alerts::AlertCounts> Store::CountOpenAlertsBySeverity() {
+  auto rows = Q(*db_,
+                "SELECT state, severity, COUNT(*) FROM alerts WHERE state <> $1 "
+                "GROUP BY state, severity",
+                {std::string(alerts::AlertStateName(alerts::AlertState::kResolved))});
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  alerts::AlertCounts counts;
+  for (const auto& r : *rows) {
+    const auto state = alerts::ParseAlertState(r[0].value_or(""));
+    const auto severity = ParseSeverity(r[1].value_or(""));
+    if (!state || !severity) {
+      return MakeError(ErrorCode::kParse, "store: an alert has an unknown severity or state");
+    }
+    std::int64_t n = 0;
+    ARKIVVAKT_ASSIGN(n, Int(r[2], "count"));
+    auto& row = *state == alerts::AlertState::kAcknowledged ? counts.acknowledged : counts.open;
+    row.at(static_cast<std::size_t>(*severity)) = n;
+  }
+  return counts;
 }
 
 // ---- outbox

@@ -3,6 +3,7 @@
 // fault injection at every database call, tampering with the audit log, and (PostgreSQL) a
 // server restart in the middle of a transaction.
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "alerts/alert.h"
 #include "alerts/audit_log.h"
+#include "alerts/notification.h"
 #include "store/store.h"
 #include "store_backend.h"
 #include "support/test_paths.h"
@@ -428,6 +430,225 @@ TEST_F(StoreTest, AuditCommandsSignVerifyExportAndReportTampering) {
   auto missing = arkivvakt::testing::RunCommand(
       {bin, "audit", "verify", "--config", (dir_.path() / "none.toml").string()});
   EXPECT_EQ(missing.exit_code, 2);
+}
+
+// ---- alert listing (AlertStore::ListAlerts, CountOpenAlertsBySeverity)
+
+TEST_F(StoreTest, ListsAlertsByEveryFilterWithKeysetPagesAndNoHistory) {
+  const std::vector<std::pair<std::string, Severity>> specs = {
+      {"FIX-CHECKSUM", Severity::kCritical}, {"FIX-SIZE", Severity::kHigh},
+      {"N5.30", Severity::kWarning},         {"REC-MISSING", Severity::kCritical},
+      {"FIX.EXTRA", Severity::kInfo},        {"FIXED-THING", Severity::kWarning}};
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    Finding f = MakeFinding("l-" + std::to_string(i));
+    f.check = specs[i].first;
+    f.severity = specs[i].second;
+    auto a = alerts::OpenAlert(f, T0() + hours(static_cast<int>(i)));
+    ASSERT_TRUE(store_->SaveAlert(a, a.history).ok());
+  }
+  auto a2 = store_->GetAlert(2);
+  ASSERT_TRUE(a2.ok() && a2->has_value());
+  alerts::Alert two = **a2;
+  ASSERT_TRUE(alerts::Assign(two, "u1", "u9", T0()).ok());
+  ASSERT_TRUE(store_->SaveAlert(two, {two.history.back()}).ok());
+  auto a4 = store_->GetAlert(4);
+  alerts::Alert four = **a4;
+  ASSERT_TRUE(alerts::Acknowledge(four, "u1", "c", T0()).ok());
+  ASSERT_TRUE(store_->SaveAlert(four, {four.history.back()}).ok());
+
+  auto ids = [&](const alerts::AlertQuery& q) {
+    std::vector<std::int64_t> out;
+    auto page = store_->ListAlerts(q);
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    if (page.ok()) {
+      for (const auto& a : page->alerts) {
+        EXPECT_TRUE(a.history.empty());
+        out.push_back(a.id);
+      }
+    }
+    return out;
+  };
+  using V = std::vector<std::int64_t>;
+  alerts::AlertQuery q;
+  EXPECT_EQ(ids(q), (V{1, 2, 3, 4, 5, 6}));
+  q.family = "FIX";  // FIX-CHECKSUM, FIX-SIZE, FIX.EXTRA; not FIXED-THING
+  EXPECT_EQ(ids(q), (V{1, 2, 5}));
+  q = {};
+  q.check = "N5.30";
+  EXPECT_EQ(ids(q), (V{3}));
+  q = {};
+  q.severity = Severity::kCritical;
+  EXPECT_EQ(ids(q), (V{1, 4}));
+  q.state = alerts::AlertState::kAcknowledged;
+  EXPECT_EQ(ids(q), (V{4}));
+  q = {};
+  q.assignee = "u9";
+  EXPECT_EQ(ids(q), (V{2}));
+  q = {};
+  q.since = T0() + hours(4);
+  EXPECT_EQ(ids(q), (V{5, 6}));
+  // Keyset pages of two.
+  q = {};
+  q.limit = 2;
+  auto page = store_->ListAlerts(q);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->alerts.size(), 2U);
+  EXPECT_EQ(page->next_after_id, 2);
+  EXPECT_EQ(page->alerts[1].assignee, "u9");
+  EXPECT_EQ(page->alerts[0].key.check, "FIX-CHECKSUM");
+  EXPECT_EQ(page->alerts[0].first_seen, T0());
+  q.after_id = 4;
+  page = store_->ListAlerts(q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->alerts.size(), 2U);
+  EXPECT_EQ(page->next_after_id, 0);  // exactly the last two: no further page
+  q.limit = 0;
+  EXPECT_EQ(store_->ListAlerts(q).error().code, ErrorCode::kInvalidArgument);
+  q.limit = alerts::kMaxAlertPageSize + 1;
+  EXPECT_EQ(store_->ListAlerts(q).error().code, ErrorCode::kInvalidArgument);
+
+  auto counts = store_->CountOpenAlertsBySeverity();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->open[static_cast<int>(Severity::kCritical)], 1);
+  EXPECT_EQ(counts->acknowledged[static_cast<int>(Severity::kCritical)], 1);
+  EXPECT_EQ(counts->open[static_cast<int>(Severity::kWarning)], 2);
+  EXPECT_EQ(counts->open[static_cast<int>(Severity::kInfo)], 1);
+  EXPECT_EQ(counts->open[static_cast<int>(Severity::kHigh)], 1);
+}
+
+// 100,000 alerts inserted in one transaction; a filtered page and a full filtered walk must
+// return exactly the expected rows, quickly (the indexes of migration 2).
+TEST_F(StoreTest, FilteredPagesAreFastWithAHundredThousandAlerts) {
+  constexpr int kAlerts = 100000;
+  const std::vector<std::string> checks = {"FIX-CHECKSUM", "FIX-SIZE",       "N5.30",
+                                           "REC-MISSING",  "RULE-IPLOS-DUE", "N5.02",
+                                           "LOCK-CHANGED"};
+  const std::vector<std::string> states = {"open", "acknowledged", "resolved"};
+  const std::vector<std::string> severities = {"info", "warning", "high", "critical"};
+  auto check_of = [&](int i) { return checks[static_cast<std::size_t>(i % 7)]; };
+  auto state_of = [&](int i) { return states[static_cast<std::size_t>(i % 3)]; };
+  auto severity_of = [&](int i) { return severities[static_cast<std::size_t>((i / 7) % 4)]; };
+  auto assignee_of = [](int i) { return i % 10 == 0 ? "u" + std::to_string(i % 50) : ""; };
+  auto seen_of = [](int i) { return T0() + std::chrono::seconds(i); };
+
+  const auto insert_start = std::chrono::steady_clock::now();
+  auto raw = Raw();
+  ASSERT_TRUE(raw->Begin().ok());
+  constexpr int kRowsPerStatement = 20;
+  for (int base = 1; base <= kAlerts; base += kRowsPerStatement) {
+    std::string sql =
+        "INSERT INTO alerts (id, check_id, subject_key, severity, state, assignee, message, "
+        "first_seen, last_seen, occurrences, family) VALUES ";
+    std::vector<SqlValue> params;
+    for (int i = base; i < base + kRowsPerStatement && i <= kAlerts; ++i) {
+      const std::size_t p = params.size();
+      sql += p == 0 ? "(" : ",(";
+      for (std::size_t c = 1; c <= 11; ++c) {
+        sql += (c == 1 ? "$" : ",$") + std::to_string(p + c);
+      }
+      sql += ")";
+      const std::string check = check_of(i);
+      for (std::string v :
+           {std::to_string(i), check, "asid=bulk-" + std::to_string(i), severity_of(i), state_of(i),
+            assignee_of(i), std::string("m"), std::to_string(T0().time_since_epoch().count()),
+            std::to_string(seen_of(i).time_since_epoch().count()), std::string("1"),
+            alerts::CheckFamily(check)}) {
+        params.emplace_back(std::move(v));
+      }
+    }
+    auto r = raw->Query(sql, params);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+  ASSERT_TRUE(raw->Commit().ok());
+  if (raw->dialect() == Dialect::kPostgres) {
+    ASSERT_TRUE(raw->ExecScript("ANALYZE alerts").ok());
+  }
+  const double insert_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - insert_start)
+          .count();
+
+  // state=open, family=FIX, severity=critical, last_seen >= T0+50000s: walk every page.
+  alerts::AlertQuery q;
+  q.state = alerts::AlertState::kOpen;
+  q.family = "FIX";
+  q.severity = Severity::kCritical;
+  q.since = seen_of(50000);
+  q.limit = 100;
+  std::vector<std::int64_t> expected;
+  for (int i = 50000; i <= kAlerts; ++i) {
+    if (state_of(i) == "open" && check_of(i).starts_with("FIX-") && severity_of(i) == "critical") {
+      expected.push_back(i);
+    }
+  }
+  ASSERT_GT(expected.size(), 200U);
+  std::vector<std::int64_t> got;
+  double first_page_ms = 0;
+  int pages = 0;
+  const auto walk_start = std::chrono::steady_clock::now();
+  while (true) {
+    const auto t = std::chrono::steady_clock::now();
+    auto page = store_->ListAlerts(q);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    if (pages++ == 0) {
+      first_page_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+      ASSERT_EQ(page->alerts.size(), 100U);
+      EXPECT_EQ(page->alerts[0].key.subject_key, "asid=bulk-" + std::to_string(expected[0]));
+      EXPECT_EQ(page->alerts[0].last_seen, seen_of(static_cast<int>(expected[0])));
+    }
+    for (const auto& a : page->alerts) {
+      got.push_back(a.id);
+    }
+    if (page->next_after_id == 0) {
+      break;
+    }
+    q.after_id = page->next_after_id;
+  }
+  const double walk_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - walk_start)
+          .count();
+  EXPECT_EQ(got, expected);
+
+  // One check and one assignee: the first page.
+  alerts::AlertQuery by_assignee;
+  by_assignee.check = "REC-MISSING";
+  by_assignee.assignee = "u10";
+  const auto t_assignee = std::chrono::steady_clock::now();
+  auto page = store_->ListAlerts(by_assignee);
+  const double assignee_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_assignee)
+          .count();
+  ASSERT_TRUE(page.ok());
+  std::vector<std::int64_t> expected_assignee;
+  for (int i = 1; i <= kAlerts && expected_assignee.size() < 100; ++i) {
+    if (check_of(i) == "REC-MISSING" && assignee_of(i) == "u10") {
+      expected_assignee.push_back(i);
+    }
+  }
+  std::vector<std::int64_t> got_assignee;
+  for (const auto& a : page->alerts) {
+    got_assignee.push_back(a.id);
+  }
+  EXPECT_EQ(got_assignee, expected_assignee);
+
+  const auto t_counts = std::chrono::steady_clock::now();
+  auto counts = store_->CountOpenAlertsBySeverity();
+  const double counts_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_counts)
+          .count();
+  ASSERT_TRUE(counts.ok());
+  std::int64_t open_critical = 0;
+  for (int i = 1; i <= kAlerts; ++i) {
+    open_critical += state_of(i) == "open" && severity_of(i) == "critical" ? 1 : 0;
+  }
+  EXPECT_EQ(counts->open[static_cast<int>(Severity::kCritical)], open_critical);
+
+  std::printf(
+      "[ figures  ] 100k alerts: insert %.0f ms; first filtered page %.2f ms; %d pages (%zu rows) "
+      "%.1f ms; check+assignee page %.2f ms; open counts %.1f ms\n",
+      insert_ms, first_page_ms, pages, got.size(), walk_ms, assignee_ms, counts_ms);
+  EXPECT_LT(first_page_ms, 250.0);
+  EXPECT_LT(assignee_ms, 250.0);
 }
 
 // ---- fault injection: fail each store operation at database call n = 0, 1, 2, ...

@@ -77,6 +77,8 @@ class Store final : public checks::RunStore,
   Result<std::optional<alerts::Alert>> FindAlert(const alerts::AlertKey& key) override;
   Result<std::optional<alerts::Alert>> GetAlert(std::int64_t id) override;
   Result<std::vector<alerts::Alert>> ActiveAlerts() override;
+  Result<alerts::AlertPage> ListAlerts(const alerts::AlertQuery& query) override;
+  Result<alerts::AlertCounts> CountOpenAlertsBySeverity() override;
 
   // alerts::OutboxStore
   Result<std::int64_t> Enqueue(std::string_view sink, std::string_view payload,

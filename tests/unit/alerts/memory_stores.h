@@ -1,0 +1,205 @@
+// In-memory AlertStore and OutboxStore for pure-logic tests of alerts/cycle.h. They follow the
+// interfaces' contracts (ids from 1, histories appended, keyset pages by id, limit 1..500) and
+// can fail the n-th SaveAlert call.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "alerts/alert.h"
+#include "alerts/notification.h"
+
+namespace arkivvakt::alerts::testing {
+
+class MemoryAlertStore final : public AlertStore {
+ public:
+  Status SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events) override {
+    if (save_calls_++ == fail_save_at_) {
+      return MakeError(ErrorCode::kIo, "injected");
+    }
+    Alert stored = alert;
+    if (alert.id == 0) {
+      for (const auto& [id, a] : alerts_) {
+        if (a.key == alert.key) {
+          return MakeError(ErrorCode::kInvalidArgument, "duplicate key");
+        }
+      }
+      stored.id = static_cast<std::int64_t>(alerts_.size()) + 1;
+      stored.history.clear();
+    } else {
+      auto it = alerts_.find(alert.id);
+      if (it == alerts_.end()) {
+        return MakeError(ErrorCode::kNotFound, "no alert");
+      }
+      stored.history = it->second.history;
+    }
+    stored.history.insert(stored.history.end(), new_events.begin(), new_events.end());
+    events_saved_ += static_cast<std::int64_t>(new_events.size());
+    alerts_[stored.id] = stored;
+    alert.id = stored.id;
+    return {};
+  }
+
+  Result<std::optional<Alert>> FindAlert(const AlertKey& key) override {
+    for (const auto& [id, a] : alerts_) {
+      if (a.key == key) {
+        return std::optional<Alert>(a);
+      }
+    }
+    return std::optional<Alert>{};
+  }
+
+  Result<std::optional<Alert>> GetAlert(std::int64_t id) override {
+    auto it = alerts_.find(id);
+    return it == alerts_.end() ? std::optional<Alert>{} : std::optional<Alert>(it->second);
+  }
+
+  Result<std::vector<Alert>> ActiveAlerts() override {
+    std::vector<Alert> out;
+    for (const auto& [id, a] : alerts_) {
+      if (a.state != AlertState::kResolved) {
+        out.push_back(a);
+      }
+    }
+    return out;
+  }
+
+  Result<AlertPage> ListAlerts(const AlertQuery& q) override {
+    if (q.limit < 1 || q.limit > kMaxAlertPageSize) {
+      return MakeError(ErrorCode::kInvalidArgument, "limit");
+    }
+    ++list_calls_;
+    AlertPage page;
+    for (auto it = alerts_.upper_bound(q.after_id); it != alerts_.end(); ++it) {
+      const Alert& a = it->second;
+      if ((q.state && a.state != *q.state) || (!q.check.empty() && a.key.check != q.check) ||
+          (!q.family.empty() && CheckFamily(a.key.check) != q.family) ||
+          (q.severity && a.severity != *q.severity) ||
+          (!q.assignee.empty() && a.assignee != q.assignee) ||
+          (q.since && a.last_seen < *q.since)) {
+        continue;
+      }
+      if (page.alerts.size() == static_cast<std::size_t>(q.limit)) {
+        page.next_after_id = page.alerts.back().id;
+        break;
+      }
+      Alert summary = a;
+      summary.history.clear();
+      page.alerts.push_back(std::move(summary));
+    }
+    return page;
+  }
+
+  Result<AlertCounts> CountOpenAlertsBySeverity() override {
+    AlertCounts counts;
+    for (const auto& [id, a] : alerts_) {
+      if (a.state == AlertState::kOpen) {
+        ++counts.open.at(static_cast<std::size_t>(a.severity));
+      } else if (a.state == AlertState::kAcknowledged) {
+        ++counts.acknowledged.at(static_cast<std::size_t>(a.severity));
+      }
+    }
+    return counts;
+  }
+
+  const std::map<std::int64_t, Alert>& alerts() const { return alerts_; }
+
+  const Alert& ByAsid(std::string_view check, std::string_view asid) const {
+    for (const auto& [id, a] : alerts_) {
+      if (a.key.check == check && a.key.subject_key == "asid=" + std::string(asid)) {
+        return a;
+      }
+    }
+    static const Alert kNone;
+    return kNone;
+  }
+
+  void FailSaveAt(int n) {
+    save_calls_ = 0;
+    fail_save_at_ = n;
+  }
+
+  std::int64_t events_saved() const { return events_saved_; }
+
+  int list_calls() const { return list_calls_; }
+
+ private:
+  std::map<std::int64_t, Alert> alerts_;
+  int save_calls_ = 0;
+  int fail_save_at_ = -1;
+  std::int64_t events_saved_ = 0;
+  int list_calls_ = 0;
+};
+
+class MemoryOutboxStore final : public OutboxStore {
+ public:
+  Result<std::int64_t> Enqueue(std::string_view sink, std::string_view payload,
+                               TimePoint at) override {
+    OutboxMessage m;
+    m.id = static_cast<std::int64_t>(messages_.size()) + 1;
+    m.sink = std::string(sink);
+    m.payload = std::string(payload);
+    m.created_at = at;
+    m.next_attempt_at = at;
+    messages_.push_back(m);
+    return m.id;
+  }
+
+  Result<std::vector<OutboxMessage>> DueMessages(TimePoint now, int limit) override {
+    std::vector<OutboxMessage> due;
+    for (const OutboxMessage& m : messages_) {
+      if (!m.delivered_at && m.next_attempt_at <= now) {
+        due.push_back(m);
+      }
+    }
+    std::stable_sort(due.begin(), due.end(), [](const OutboxMessage& a, const OutboxMessage& b) {
+      return a.next_attempt_at < b.next_attempt_at;
+    });
+    if (due.size() > static_cast<std::size_t>(limit)) {
+      due.resize(static_cast<std::size_t>(limit));
+    }
+    return due;
+  }
+
+  Status MarkDelivered(std::int64_t id, TimePoint at) override {
+    OutboxMessage& m = messages_.at(static_cast<std::size_t>(id - 1));
+    if (m.delivered_at) {
+      return MakeError(ErrorCode::kNotFound, "delivered");
+    }
+    ++m.attempts;
+    m.delivered_at = at;
+    return {};
+  }
+
+  Status MarkFailed(std::int64_t id, std::string_view error, TimePoint next_attempt_at) override {
+    OutboxMessage& m = messages_.at(static_cast<std::size_t>(id - 1));
+    ++m.attempts;
+    m.last_error = std::string(error);
+    m.next_attempt_at = next_attempt_at;
+    return {};
+  }
+
+  const std::vector<OutboxMessage>& messages() const { return messages_; }
+
+  std::vector<OutboxMessage> ForSink(std::string_view sink) const {
+    std::vector<OutboxMessage> out;
+    for (const OutboxMessage& m : messages_) {
+      if (m.sink == sink) {
+        out.push_back(m);
+      }
+    }
+    return out;
+  }
+
+  void Clear() { messages_.clear(); }
+
+ private:
+  std::vector<OutboxMessage> messages_;
+};
+
+}  // namespace arkivvakt::alerts::testing
