@@ -147,6 +147,31 @@ void CompareStatus(const CaseDocument& d, const ArchiveRecord& r, std::vector<Fi
   out->push_back(std::move(f));
 }
 
+// Only when both sides state a value: an empty field is "not recorded", not a difference.
+void CompareMetadata(const CaseDocument& d, const ArchiveRecord& r, std::vector<Finding>* out) {
+  std::vector<std::string_view> fields;
+  Finding f = ForDocument(kRecMetadata, Severity::kWarning, d);
+  f.subject.archive_system_id = r.system_id;
+  const auto compare = [&](std::string_view field, std::string_view expected,
+                           std::string_view actual) {
+    expected = TrimAsciiSpace(expected);
+    actual = TrimAsciiSpace(actual);
+    if (!expected.empty() && !actual.empty() && expected != actual) {
+      fields.push_back(field);
+      f.AddFact("expected_" + std::string(field), std::string(expected));
+      f.AddFact("actual_" + std::string(field), std::string(actual));
+    }
+  };
+  compare("case_id", d.case_id, r.case_id);
+  compare("document_number", d.document_number, r.document_number);
+  if (fields.empty()) {
+    return;
+  }
+  f.message = "The archive record's metadata differs from the case system's";
+  f.AddFact("field", Join(fields));
+  out->push_back(std::move(f));
+}
+
 }  // namespace
 
 ArchiveState ClassifyArchiveState(const ArchiveRecord& r) {
@@ -282,6 +307,12 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
     }
     CompareContent(d, records[r], &out);
     CompareStatus(d, records[r], &out);
+    if (m.by == "archive_system_id") {
+      CompareMetadata(d, records[r], &out);
+    }
+    if (options.matched != nullptr) {
+      options.matched->push_back({m.doc, r});
+    }
   }
 
   // Pass 3: per archive record.

@@ -582,7 +582,7 @@ class PackParser {
     ARKIVVAKT_RETURN_IF_ERROR(
         CheckKeys(t,
                   {"id", "title", "basis", "source", "responsible", "note", "params", "trigger",
-                   "exempt_when", "due", "done", "escalation", "violation"},
+                   "exempt_when", "due", "done", "escalation", "violation", "supersedes"},
                   "[[rule]]"));
     auto id = RequiredString(t, "id", "[[rule]]");
     if (!id.ok()) {
@@ -601,6 +601,18 @@ class PackParser {
       *out = *s;
     }
     rule.note = OptionalString(t, "note");
+    if (const toml::node* sup = t.get("supersedes")) {
+      const toml::array* a = sup->as_array();
+      if (a == nullptr) {
+        return Err(*sup, "rule " + rule.id + ": supersedes must be an array of check ids");
+      }
+      for (const toml::node& item : *a) {
+        if (!item.is_string()) {
+          return Err(item, "rule " + rule.id + ": supersedes must hold check ids");
+        }
+        rule.supersedes.push_back(item.as_string()->get());
+      }
+    }
     auto basis = RequiredString(t, "basis", "rule " + rule.id);
     if (!basis.ok()) {
       return basis.error();

@@ -23,5 +23,6 @@ void RegisterDemoCommand(CLI::App& app, CommandRunner& runner);
 void RegisterVerifyCommand(CLI::App& app, CommandRunner& runner);
 void RegisterRulesCommand(CLI::App& app, CommandRunner& runner);
 void RegisterAuditCommand(CLI::App& app, CommandRunner& runner);
+void RegisterCheckCommand(CLI::App& app, CommandRunner& runner);
 
 }  // namespace arkivvakt::daemon

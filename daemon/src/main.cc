@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   arkivvakt::daemon::RegisterVerifyCommand(app, runner);
   arkivvakt::daemon::RegisterRulesCommand(app, runner);
   arkivvakt::daemon::RegisterAuditCommand(app, runner);
+  arkivvakt::daemon::RegisterCheckCommand(app, runner);
 
   try {
     app.parse(argc, argv);

@@ -823,6 +823,13 @@ void Generator::WriteDocument(wi::XmlSink& x, const MappeInfo& m, const Journalp
 
   // Content, checksum and declared values.
   BuildDocumentContent(d, m, jp, ascii);
+  std::string signature_verified;
+  if (o_.document_override) {
+    if (auto replaced = o_.document_override(d, pdf_)) {
+      pdf_ = std::move(replaced->content);
+      signature_verified = std::move(replaced->signature_verified);
+    }
+  }
   std::string_view content = pdf_;
   const bool empty = target_[Slot(Defect::kEmptyDocumentFile)] == d;
   if (empty) {
@@ -887,6 +894,14 @@ void Generator::WriteDocument(wi::XmlSink& x, const MappeInfo& m, const Journalp
   x.LeafUint("dokumentnummer", k + 1);
   x.LeafVerbatim("tilknyttetDato", View(created));
   x.Leaf("tilknyttetAv", kStaff[m.staff]);
+  if (!signature_verified.empty()) {
+    x.Open("elektroniskSignatur");
+    x.Leaf("elektroniskSignaturSikkerhetsnivaa", "Sikret med PKI");
+    x.Leaf("elektroniskSignaturVerifisert", signature_verified);
+    x.LeafVerbatim("verifisertDato", View(wi::FormatDate(jp.day)));
+    x.Leaf("verifisertAv", kStaff[m.staff]);
+    x.Close("elektroniskSignatur");
+  }
   x.Open("dokumentobjekt");
   x.LeafVerbatim("systemID", obj_id.view());
   x.LeafUint("versjonsnummer", 1);

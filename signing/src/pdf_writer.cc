@@ -1,10 +1,10 @@
-#include "test_pdf.h"
+#include "signing/pdf_writer.h"
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
-namespace arkivvakt::signing::testing {
+namespace arkivvakt::signing {
 
 namespace {
 
@@ -152,4 +152,4 @@ std::string AppendUpdate(std::string_view pdf, const std::map<int, std::string>&
   return out;
 }
 
-}  // namespace arkivvakt::signing::testing
+}  // namespace arkivvakt::signing

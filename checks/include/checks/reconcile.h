@@ -23,6 +23,8 @@
 //                          scanned straight into the archive, older systems), so a warning.
 //                          Only meaningful when `documents` is the complete case-system
 //                          snapshot: set report_orphans = false for incremental input.
+//   REC-METADATA  warning  matched by archive_system_id, but the case system's case_id or
+//                          document_number differs from the archive's mappeID/dokumentnummer.
 //   REC-STATUS    warning  the case system says archived but the archive record is not
 //                          (journalstatus other than «Arkivert», or dokumentstatus «under
 //                          redigering»); or cancelled in the case system but archived.
@@ -50,6 +52,7 @@ inline constexpr std::string_view kRecOrphan = "REC-ORPHAN";
 inline constexpr std::string_view kRecContent = "REC-CONTENT";
 inline constexpr std::string_view kRecDuplicate = "REC-DUPLICATE";
 inline constexpr std::string_view kRecStatus = "REC-STATUS";
+inline constexpr std::string_view kRecMetadata = "REC-METADATA";
 
 // One document as the archive core holds it (a dokumentbeskrivelse with its archival
 // dokumentobjekt and the registration it belongs to), in Noark 5 terms.
@@ -63,6 +66,19 @@ struct ArchiveRecord {
   std::string checksum;         // sjekksum, SHA-256 hex
   std::optional<std::uint64_t> size;     // filstoerrelse
   std::optional<Timestamp> archived_at;  // arkivertDato
+  // Further fields used by the checks beyond reconciliation (LOCK, SIG, ACC). Ids and codes only.
+  std::string object_id;             // systemID of the archival dokumentobjekt ("" if none)
+  std::string file;                  // referanseDokumentfil, relative to the extraction
+  std::string restriction;           // effective skjerming: tilgangsrestriksjon ("" = none)
+  std::string signature_claim;       // elektroniskSignaturVerifisert on the document, if any
+  std::string metadata_fingerprint;  // hex SHA-256 over the metadata a lock freezes
+  std::uint64_t line = 0;            // line of the dokumentbeskrivelse in arkivstruktur.xml
+};
+
+// A case document and the one archive record it matched (both ways unambiguous).
+struct MatchedPair {
+  std::size_t document;  // index into `documents`
+  std::size_t record;    // index into `records`
 };
 
 // What the archive's status fields say. kUnknown when both are empty or unrecognised.
@@ -74,6 +90,9 @@ struct ReconcileOptions {
   Instant now{};                        // the cycle's instant (injected; never the wall clock)
   std::int64_t grace_working_days = 5;  // REC-MISSING waits this many working days
   bool report_orphans = true;           // false when `documents` is not a full snapshot
+  // When set, receives every unambiguous (document, record) pair, for the checks that compare
+  // the two sides further (LOCK, SIG, ACC).
+  std::vector<MatchedPair>* matched = nullptr;
 };
 
 // REQUIRES: `tz` and `calendar` are the municipality's (deadlines end at local midnight).

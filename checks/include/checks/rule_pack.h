@@ -102,6 +102,10 @@ struct Rule {
   std::string source;       // legal / routine reference, kept as a string (renumbering)
   std::string responsible;  // role
   std::string note;
+  // Built-in check ids (checks/builtin.h) this rule replaces: the local routine says the same
+  // thing more precisely, so the built-in is not run while this rule is loaded (one alert, not
+  // two, for one shredded paper original).
+  std::vector<std::string> supersedes;
   std::uint64_t line = 0;  // of the [[rule]] table
 
   Trigger trigger;

@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +92,25 @@ class BaselineStore {
   // false if a baseline was already there (which is kept unchanged: the first sighting counts).
   virtual Result<bool> RecordBaseline(const Baseline& baseline) = 0;
   virtual Result<std::optional<Baseline>> GetBaseline(std::string_view document_key) = 0;
+
+  // Every stored baseline, streamed (a cycle compares all locked records at once). The default
+  // says kUnsupported, and callers fall back to GetBaseline per key.
+  virtual Status ForEachBaseline(const std::function<void(Baseline&&)>& /*on_baseline*/) {
+    return MakeError(ErrorCode::kUnsupported, "this store cannot list baselines");
+  }
+
+  // Records many baselines; the default calls RecordBaseline for each. Returns how many were new.
+  virtual Result<std::uint64_t> RecordBaselines(std::span<const Baseline> batch) {
+    std::uint64_t recorded = 0;
+    for (const Baseline& b : batch) {
+      auto r = RecordBaseline(b);
+      if (!r.ok()) {
+        return r.error();
+      }
+      recorded += *r ? 1 : 0;
+    }
+    return recorded;
+  }
 };
 
 }  // namespace arkivvakt::checks

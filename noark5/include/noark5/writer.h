@@ -46,6 +46,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -121,6 +122,19 @@ struct GeneratorOptions {
   std::vector<Defect> defects;
   // Reference date (YYYY-MM-DD) for every date in the data; never the wall clock.
   std::string today = "2026-01-01";
+
+  // Replaces the content of chosen documents (e.g. with signed PDFs, for the demo municipality).
+  // Called with the 0-based dokumentobjekt index and the generated PDF; returning a value makes
+  // those bytes the file (checksum and size follow them), and a non-empty `signature_verified`
+  // writes an elektroniskSignatur on the dokumentbeskrivelse with that verification value
+  // («Signatur påført og verifisert» or «Signatur påført, ikke verifisert»).
+  struct DocumentOverride {
+    std::string content;
+    std::string signature_verified;
+  };
+
+  std::function<std::optional<DocumentOverride>(std::uint64_t index, std::string_view pdf)>
+      document_override;
 };
 
 // Where one defect was injected. `system_id` is the entity the finding is about: the

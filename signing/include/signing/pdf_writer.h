@@ -1,9 +1,12 @@
-// Test-only: a minimal PDF writer that reserves a signature (/ByteRange placeholder and a zeroed
+// A minimal PDF writer that reserves a signature (/ByteRange placeholder and a zeroed
 // /Contents), plus incremental updates for tampering tests. The PDF layout is fixed:
 //   1 catalog (AcroForm with field 4), 2 page tree, 3 font, 4 signature field + widget on the
 //   first page, 5 signature dictionary, then per page k: 6+2k page, 7+2k content stream.
 //
-// Not thread-safe; for tests and benchmarks only.
+// Used by the demo municipality (signed documents) and by the tests (tampering). It writes only
+// this fixed layout; it is not a general PDF library.
+//
+// Thread-safety: free functions without shared state.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +17,7 @@
 
 #include "common/result.h"
 
-namespace arkivvakt::signing::testing {
+namespace arkivvakt::signing {
 
 struct PreparedPdf {
   std::string bytes;       // with /ByteRange filled in and /Contents zeroed
@@ -45,4 +48,4 @@ std::string PageObject(int page_index, int page_count, std::string_view extra_an
 std::string ContentStream(std::string_view text);
 std::string PagesObject(int page_count, std::string_view extra_kids = {});
 
-}  // namespace arkivvakt::signing::testing
+}  // namespace arkivvakt::signing

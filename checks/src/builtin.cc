@@ -1,0 +1,470 @@
+#include "checks/builtin.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "common/text.h"
+
+namespace arkivvakt::checks {
+
+namespace {
+
+constexpr std::array<std::string_view, 13> kBuiltinIds = {
+    kLockChanged,
+    kLockUnauthorisedUnlock,
+    kLockNotRelocked,
+    kLockNotFinalised,
+    kShredDue,
+    kShredOverdue,
+    kShredEarly,
+    kAccUnrestricted,
+    kSigInvalid,
+    kSigIndeterminate,
+    kSigMissing,
+    kSigClaimMismatch,
+    kSigModifiedAfterSigning,
+};
+
+bool IsAnyOf(std::string_view value, std::initializer_list<std::string_view> names) {
+  value = TrimAsciiSpace(value);
+  return std::any_of(names.begin(), names.end(),
+                     [&](std::string_view n) { return EqualsIgnoreAsciiCase(value, n); });
+}
+
+bool AtLeastFinalised(DocumentStatus s) {
+  return s == DocumentStatus::kFinalised || s == DocumentStatus::kApproved ||
+         s == DocumentStatus::kDispatched || s == DocumentStatus::kArchived;
+}
+
+Finding ForDocument(std::string_view check, Severity severity, const CaseDocument& d) {
+  Finding f;
+  f.check = std::string(check);
+  f.severity = severity;
+  f.subject.archive_system_id = d.archive_system_id;
+  f.subject.case_document_id = d.document_id;
+  f.subject.case_id = d.case_id;
+  return f;
+}
+
+Finding ForRecord(std::string_view check, Severity severity, const ArchiveRecord& r) {
+  Finding f;
+  f.check = std::string(check);
+  f.severity = severity;
+  f.subject.archive_system_id = r.system_id;
+  f.subject.case_id = r.case_id;
+  f.subject.file = r.file;
+  return f;
+}
+
+// The latest row per document_id (the export holds one row per version).
+std::vector<const CaseDocument*> LatestVersions(std::span<const CaseDocument> documents) {
+  std::unordered_map<std::string_view, const CaseDocument*> latest;
+  latest.reserve(documents.size());
+  for (const CaseDocument& d : documents) {
+    auto [it, inserted] = latest.try_emplace(d.document_id, &d);
+    if (!inserted && it->second->updated_at < d.updated_at) {
+      it->second = &d;
+    }
+  }
+  std::vector<const CaseDocument*> out;
+  out.reserve(latest.size());
+  for (const CaseDocument& d : documents) {
+    if (latest.at(d.document_id) == &d) {
+      out.push_back(&d);
+    }
+  }
+  return out;
+}
+
+std::string FormatDate(LocalDate d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+}  // namespace
+
+std::span<const std::string_view> BuiltinCheckIds() {
+  return kBuiltinIds;
+}
+
+bool IsLocked(const ArchiveRecord& r) {
+  return IsAnyOf(r.document_status, {"F", "Dokumentet er ferdigstilt"}) ||
+         ClassifyArchiveState(r) == ArchiveState::kArchived;
+}
+
+LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const CaseEvent> events,
+                      std::span<const ArchiveRecord> records, std::span<const MatchedPair> pairs,
+                      const std::function<const Baseline*(std::string_view)>& baseline_of,
+                      const LockOptions& options, const TimeZone& tz,
+                      const HolidayCalendar& calendar) {
+  LockResult out;
+  const auto allowed = [&](std::string_view role) {
+    return std::any_of(options.unlock_roles.begin(), options.unlock_roles.end(),
+                       [&](const std::string& r) { return EqualsIgnoreAsciiCase(r, role); });
+  };
+
+  // Unlock/lock events per case document id, in time order (events later than `now` ignored).
+  std::unordered_map<std::string_view, std::vector<const CaseEvent*>> by_document;
+  for (const CaseEvent& e : events) {
+    if (e.at > options.now || e.document_id.empty()) {
+      continue;
+    }
+    if (e.kind == "document.unlocked" || e.kind == "document.locked") {
+      by_document[e.document_id].push_back(&e);
+    }
+  }
+  for (auto& [_, list] : by_document) {
+    std::stable_sort(list.begin(), list.end(),
+                     [](const CaseEvent* a, const CaseEvent* b) { return a->at < b->at; });
+  }
+  std::unordered_map<std::string_view, const CaseDocument*> document_by_id;
+  for (const CaseDocument* d : LatestVersions(documents)) {
+    document_by_id.emplace(d->document_id, d);
+  }
+
+  // Who unlocked, and was it locked again?
+  for (const auto& [document_id, list] : by_document) {
+    const CaseDocument* d = nullptr;
+    if (auto it = document_by_id.find(document_id); it != document_by_id.end()) {
+      d = it->second;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const CaseEvent& e = *list[i];
+      if (e.kind != "document.unlocked") {
+        continue;
+      }
+      const auto make = [&](std::string_view check, Severity severity) {
+        Finding f;
+        f.check = std::string(check);
+        f.severity = severity;
+        f.subject.case_document_id = e.document_id;
+        f.subject.case_id = e.case_id;
+        if (d != nullptr) {
+          f.subject.archive_system_id = d->archive_system_id;
+        }
+        f.AddFact("event_id", e.event_id);
+        f.AddFact("unlocked_at", tz.Format(e.at));
+        f.AddFact("actor", e.actor);
+        f.AddFact("actor_role", e.actor_role);
+        return f;
+      };
+      if (!allowed(e.actor_role)) {
+        Finding f = make(kLockUnauthorisedUnlock, Severity::kCritical);
+        f.message = "A finalised document was unlocked by a role that may not unlock";
+        std::string roles;
+        for (const std::string& r : options.unlock_roles) {
+          roles += roles.empty() ? r : "," + r;
+        }
+        f.AddFact("expected", "one of " + roles);
+        f.AddFact("actual", e.actor_role.empty() ? "(no role)" : e.actor_role);
+        out.findings.push_back(std::move(f));
+      }
+      const Instant due = DeadlineAfter(
+          e.at, Duration{options.relock_working_days, DurationUnit::kWorkingDays}, tz, calendar);
+      std::optional<Instant> relocked;
+      for (std::size_t j = i + 1; j < list.size(); ++j) {
+        if (list[j]->kind == "document.locked") {
+          relocked = list[j]->at;
+          break;
+        }
+      }
+      if (!relocked.has_value() && options.now > due) {
+        Finding f = make(kLockNotRelocked, Severity::kWarning);
+        f.message = "An unlocked document was not locked again in time";
+        f.AddFact("expected", "locked again by " + tz.Format(due));
+        f.AddFact("actual", "still unlocked");
+        out.findings.push_back(std::move(f));
+      }
+    }
+  }
+
+  // Locked records against their baselines.
+  std::unordered_map<std::size_t, const CaseDocument*> document_of_record;
+  for (const MatchedPair& p : pairs) {
+    document_of_record.emplace(p.record, &documents[p.document]);
+  }
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t r = 0; r < records.size(); ++r) {
+    const ArchiveRecord& rec = records[r];
+    if (rec.system_id.empty() || !IsLocked(rec) || !seen.insert(rec.system_id).second) {
+      continue;
+    }
+    const Baseline* b = baseline_of(rec.system_id);
+    if (b == nullptr) {
+      Baseline nb;
+      nb.document_key = rec.system_id;
+      nb.sha256 = AsciiLower(TrimAsciiSpace(rec.checksum));
+      nb.size = rec.size.value_or(0);
+      nb.metadata_fingerprint = rec.metadata_fingerprint;
+      nb.locked_at = rec.archived_at.value_or(options.now);
+      nb.recorded_at = options.now;
+      out.new_baselines.push_back(std::move(nb));
+      continue;
+    }
+    std::vector<std::string_view> changed;
+    if (!EqualsIgnoreAsciiCase(b->sha256, TrimAsciiSpace(rec.checksum))) {
+      changed.push_back("sha256");
+    }
+    if (b->size != rec.size.value_or(0)) {
+      changed.push_back("size");
+    }
+    if (b->metadata_fingerprint != rec.metadata_fingerprint) {
+      changed.push_back("metadata");
+    }
+    if (changed.empty()) {
+      continue;
+    }
+    const CaseDocument* d = nullptr;
+    if (auto it = document_of_record.find(r); it != document_of_record.end()) {
+      d = it->second;
+    }
+    // An authorised unlock after the baseline makes the change legitimate.
+    bool authorised = false;
+    if (d != nullptr) {
+      if (auto it = by_document.find(d->document_id); it != by_document.end()) {
+        authorised = std::any_of(it->second.begin(), it->second.end(), [&](const CaseEvent* e) {
+          return e->kind == "document.unlocked" && e->at >= b->recorded_at &&
+                 allowed(e->actor_role);
+        });
+      }
+    }
+    if (authorised) {
+      continue;
+    }
+    Finding f = ForRecord(kLockChanged, Severity::kCritical, rec);
+    if (d != nullptr) {
+      f.subject.case_document_id = d->document_id;
+    }
+    f.message = "A locked archive record changed since it was locked";
+    std::string fields;
+    for (std::string_view c : changed) {
+      fields += fields.empty() ? std::string(c) : "," + std::string(c);
+    }
+    f.AddFact("field", fields);
+    f.AddFact("expected", b->sha256);
+    f.AddFact("actual", AsciiLower(TrimAsciiSpace(rec.checksum)));
+    f.AddFact("expected_size", std::to_string(b->size));
+    f.AddFact("actual_size", std::to_string(rec.size.value_or(0)));
+    f.AddFact("baseline_recorded_at", tz.Format(b->recorded_at));
+    out.findings.push_back(std::move(f));
+  }
+
+  // Finished work never finalised.
+  for (const CaseDocument* d : LatestVersions(documents)) {
+    if (d->status != DocumentStatus::kDraft) {
+      continue;
+    }
+    std::optional<Instant> finished;
+    std::string_view because;
+    if (d->dispatched_at.has_value() && *d->dispatched_at <= options.now) {
+      finished = d->dispatched_at;
+      because = "dispatched";
+    } else if (d->resolved_at.has_value() && *d->resolved_at <= options.now) {
+      finished = d->resolved_at;
+      because = "resolved";
+    }
+    if (!finished.has_value()) {
+      continue;
+    }
+    Finding f = ForDocument(kLockNotFinalised, Severity::kWarning, *d);
+    f.message = "A document was " + std::string(because) + " but never finalised";
+    f.AddFact("expected", "finalised");
+    f.AddFact("actual", "draft");
+    f.AddFact(std::string(because) + "_at", tz.Format(*finished));
+    out.findings.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<Finding> CheckPaperOriginals(std::span<const CaseDocument> documents,
+                                         const ShredOptions& options, const TimeZone& tz) {
+  std::vector<Finding> out;
+  for (const CaseDocument* d : LatestVersions(documents)) {
+    if (!d->scanned_at.has_value() || *d->scanned_at > options.now) {
+      continue;
+    }
+    const bool keep = d->keep_paper.value_or(false);
+    const LocalDate scanned = tz.LocalDateOf(*d->scanned_at);
+    const LocalDate due_day =
+        std::chrono::sys_days{scanned} + std::chrono::days{options.shred_after_days};
+    const std::optional<Instant> shredded =
+        d->paper_shredded_at.has_value() && *d->paper_shredded_at <= options.now
+            ? d->paper_shredded_at
+            : std::nullopt;
+    const auto make = [&](std::string_view check, Severity severity) {
+      Finding f = ForDocument(check, severity, *d);
+      f.AddFact("scanned_at", tz.Format(*d->scanned_at));
+      f.AddFact("due", FormatDate(due_day));
+      return f;
+    };
+    if (shredded.has_value()) {
+      std::string_view why;
+      const LocalDate shred_day = tz.LocalDateOf(*shredded);
+      if (keep) {
+        why = "the paper original had to be kept (keep_paper)";
+      } else if (std::chrono::sys_days{shred_day} < std::chrono::sys_days{due_day}) {
+        why = "shredded before the minimum keeping period ended";
+      } else if (!d->archived_at.has_value() || *d->archived_at > *shredded) {
+        why = "shredded before the scan was archived";
+      }
+      if (!why.empty()) {
+        Finding f = make(kShredEarly, Severity::kCritical);
+        f.message = "A paper original was shredded too early: " + std::string(why);
+        f.AddFact("expected", keep ? "kept" : "shredded on or after " + FormatDate(due_day));
+        f.AddFact("actual", "shredded " + tz.Format(*shredded));
+        if (!d->archived_at.has_value()) {
+          f.AddFact("archived_at", "not archived");
+        }
+        out.push_back(std::move(f));
+      }
+      continue;
+    }
+    if (keep) {
+      continue;
+    }
+    const Instant due_end = tz.EndOfDay(due_day);
+    const LocalDate overdue_day =
+        std::chrono::sys_days{due_day} + std::chrono::days{options.shred_grace_days};
+    if (options.now > tz.EndOfDay(overdue_day)) {
+      Finding f = make(kShredOverdue, Severity::kWarning);
+      f.message = "A scanned paper original is overdue for shredding";
+      f.AddFact("expected", "shredded by " + FormatDate(overdue_day));
+      f.AddFact("actual", "not shredded");
+      out.push_back(std::move(f));
+    } else if (options.now > due_end) {
+      Finding f = make(kShredDue, Severity::kInfo);
+      f.message = "A scanned paper original is due for shredding";
+      f.AddFact("expected", "shredded after " + FormatDate(due_day));
+      f.AddFact("actual", "not shredded");
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+std::vector<Finding> CheckAccessMarking(std::span<const CaseDocument> documents,
+                                        std::span<const ArchiveRecord> records,
+                                        std::span<const MatchedPair> pairs,
+                                        const AccessOptions& options) {
+  const auto sensitive = [&](const CaseDocument& d) {
+    if (options.sensitive_document_types.empty()) {
+      return true;
+    }
+    return std::any_of(
+        options.sensitive_document_types.begin(), options.sensitive_document_types.end(),
+        [&](const std::string& t) { return EqualsIgnoreAsciiCase(t, d.document_type); });
+  };
+  std::unordered_map<const CaseDocument*, const ArchiveRecord*> record_of;
+  for (const MatchedPair& p : pairs) {
+    record_of.emplace(&documents[p.document], &records[p.record]);
+  }
+  std::vector<Finding> out;
+  for (const CaseDocument* d : LatestVersions(documents)) {
+    if (!AtLeastFinalised(d->status) || !sensitive(*d)) {
+      continue;
+    }
+    const bool case_unrestricted = TrimAsciiSpace(d->restricted).empty();
+    const ArchiveRecord* rec = nullptr;
+    if (auto it = record_of.find(d); it != record_of.end()) {
+      rec = it->second;
+    }
+    const bool archive_unrestricted = rec != nullptr && TrimAsciiSpace(rec->restriction).empty();
+    if (!case_unrestricted && !archive_unrestricted) {
+      continue;
+    }
+    Finding f = ForDocument(kAccUnrestricted, Severity::kHigh, *d);
+    if (rec != nullptr) {
+      f.subject.archive_system_id = rec->system_id;
+    }
+    std::string where = case_unrestricted ? "case system" : "";
+    if (archive_unrestricted) {
+      where += where.empty() ? "archive" : " and archive";
+    }
+    f.message = "A health or social-care record carries no access restriction in the " + where;
+    f.AddFact("expected", "restricted (skjerming)");
+    f.AddFact("actual", "unrestricted in the " + where);
+    if (!d->document_type.empty()) {
+      f.AddFact("document_type", d->document_type);
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool ClaimsVerifiedSignature(std::string_view value) {
+  return IsAnyOf(value, {"V", "Signatur påført og verifisert"});
+}
+
+std::vector<Finding> SignatureFindings(std::span<const CaseDocument> documents,
+                                       std::span<const ArchiveRecord> records,
+                                       std::span<const SignatureOutcome> outcomes) {
+  std::vector<Finding> out;
+  for (const SignatureOutcome& o : outcomes) {
+    const ArchiveRecord& rec = records[o.record];
+    const CaseDocument* d = o.document.has_value() ? &documents[*o.document] : nullptr;
+    const auto make = [&](std::string_view check, Severity severity) {
+      Finding f = ForRecord(check, severity, rec);
+      if (d != nullptr) {
+        f.subject.case_document_id = d->document_id;
+      }
+      f.AddFact("signatures", std::to_string(o.signatures));
+      if (!o.indication.empty()) {
+        f.AddFact("indication", o.indication);
+      }
+      if (!o.sub_indication.empty()) {
+        f.AddFact("sub_indication", o.sub_indication);
+      }
+      return f;
+    };
+    const bool case_says_signed = d != nullptr && d->is_signed.value_or(false);
+    const bool claims_verified = ClaimsVerifiedSignature(rec.signature_claim);
+    if (!o.has_signature) {
+      if (case_says_signed || claims_verified) {
+        Finding f = make(kSigMissing, Severity::kHigh);
+        f.message = "A document said to be signed carries no signature";
+        f.AddFact("expected", claims_verified ? "signature (archive: verified)"
+                                              : "signature (case system: signed)");
+        f.AddFact("actual", "none");
+        out.push_back(std::move(f));
+      }
+      continue;
+    }
+    if (o.indication == "TOTAL-FAILED") {
+      Finding f = make(kSigInvalid, Severity::kCritical);
+      f.message = "A signature does not verify";
+      f.AddFact("expected", "TOTAL-PASSED");
+      f.AddFact("actual", o.indication + "/" + o.sub_indication);
+      out.push_back(std::move(f));
+    } else if (o.indication == "INDETERMINATE") {
+      Finding f = make(kSigIndeterminate, Severity::kHigh);
+      f.message = "A signature could not be validated to a trusted result";
+      f.AddFact("expected", "TOTAL-PASSED");
+      f.AddFact("actual", o.indication + "/" + o.sub_indication);
+      out.push_back(std::move(f));
+    }
+    if (claims_verified && o.indication != "TOTAL-PASSED") {
+      Finding f = make(kSigClaimMismatch, Severity::kCritical);
+      f.message = "The archive records a verified signature that does not verify";
+      f.AddFact("expected", "TOTAL-PASSED (elektroniskSignaturVerifisert)");
+      f.AddFact("actual", o.indication);
+      out.push_back(std::move(f));
+    }
+    if (o.modified_after_signing) {
+      Finding f = make(kSigModifiedAfterSigning, Severity::kHigh);
+      f.message = "The PDF was changed after it was signed";
+      f.AddFact("expected", "no changes after signing");
+      f.AddFact("actual", "changed");
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+}  // namespace arkivvakt::checks

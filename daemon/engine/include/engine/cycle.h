@@ -1,0 +1,89 @@
+// One check cycle (DESIGN.md §1, §6): reads the case system and the archive, runs every check
+// family over them and returns the findings, with what ran and what could not. `arkivvakt check`
+// runs one cycle in the foreground; the daemon runs them on its schedule. Same code for both.
+//
+// Phases, in order:
+//   1. case system: every case_documents and case_events row (REC-BAD-ROW for bad rows);
+//   2. archive: arkivstruktur.xml → one ArchiveRecord per dokumentbeskrivelse
+//      (engine/archive_records.h);
+//   3. extraction validation (N5.*, FIX-*, RET-DISPOSAL-OVERDUE, ACC-SCREENING-EXPIRED) with the
+//      document files hashed, unless `validate_extraction` is false (metadata-only cycles);
+//   4. REC-* (checks/reconcile.h), the rule packs' deadline rules (checks/rule_engine.h),
+//      LOCK-*, SHRED-*, ACC-UNRESTRICTED (checks/builtin.h) — LOCK-CHANGED against the store's
+//      baselines, recording a baseline for every locked record seen for the first time;
+//   5. SIG-*: every archived file the case system says is signed, or whose archive metadata
+//      records a signature, verified with signing::Verifier against `trust` at `now`.
+// A phase that cannot run (unreadable archive, case system down, no trust store) does not stop
+// the others that do not depend on it; its checks are listed in CycleReport::not_run with the
+// reason and are absent from `covered`, so the alert layer never resolves their alerts.
+//
+// Selection: `only` holds check ids ("REC-MISSING") or families ("REC", "N5"); empty = all.
+// Phases with no selected check are skipped.
+//
+// Thread-safety: RunCycle is reentrant; the caller serialises cycles that share a BaselineStore
+// (the daemon never runs two cycles at once). Errors: only a programming or store error is an
+// Error; input problems are findings or not_run entries.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "casesystem/source.h"
+#include "checks/rule_pack.h"
+#include "checks/store.h"
+#include "common/calendar.h"
+#include "common/finding.h"
+#include "common/result.h"
+#include "signing/trust_store.h"
+
+namespace arkivvakt::engine {
+
+struct CycleOptions {
+  std::filesystem::path archive_dir;  // the Noark 5 extraction
+  bool validate_extraction = true;    // phase 3
+  bool hash_document_files = true;    // phase 3 hashes every document file (fixity)
+  unsigned threads = 2;
+  std::shared_ptr<const checks::RuleSet> rules;      // null: no deadline rules
+  std::shared_ptr<const signing::TrustStore> trust;  // null: SIG cannot run
+  std::int64_t grace_working_days = 5;               // REC-MISSING
+  std::int64_t shred_after_days = 62;                // SHRED-*
+  std::vector<std::string> unlock_roles = {"arkivansvarlig", "arkivansvarlig_stedfortreder"};
+  std::vector<std::string> sensitive_document_types;  // ACC-UNRESTRICTED; empty = every type
+  std::vector<std::string> only;                      // check ids or families; empty = all
+  std::string timezone = "Europe/Oslo";
+};
+
+struct NotRun {
+  std::string checks;  // family or check ids ("SIG", "REC,LOCK,ACC")
+  std::string reason;  // operator text: file names, error codes; no personal data
+  // True when a whole input or phase failed (case system, archive, trust store, store), false
+  // for a single test that could not run on this input (e.g. an optional file absent).
+  bool input_failed = false;
+};
+
+struct CycleReport {
+  std::vector<Finding> findings;
+  std::vector<std::string> covered;  // check ids (or families ending in '*') that ran completely
+  std::vector<NotRun> not_run;
+  std::uint64_t case_documents = 0;
+  std::uint64_t case_events = 0;
+  std::uint64_t archive_records = 0;
+  std::uint64_t documents_hashed = 0;
+  std::uint64_t bytes_hashed = 0;
+  std::uint64_t signatures_verified = 0;
+  std::uint64_t baselines_recorded = 0;
+  std::chrono::milliseconds duration{0};
+};
+
+// True when `check` is selected by `only` (ids, or families before the first '-' or '.').
+bool Selected(const std::vector<std::string>& only, std::string_view check);
+
+// `baselines` may be null (no LOCK-CHANGED, reported in not_run). `now` is the cycle's instant.
+Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystemSource& source,
+                             checks::BaselineStore* baselines, Instant now);
+
+}  // namespace arkivvakt::engine

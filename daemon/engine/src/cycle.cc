@@ -1,0 +1,367 @@
+#include "engine/cycle.h"
+
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "checks/builtin.h"
+#include "checks/reconcile.h"
+#include "checks/rule_engine.h"
+#include "engine/archive_records.h"
+#include "noark5/catalogue.h"
+#include "noark5/validator.h"
+#include "signing/verifier.h"
+
+namespace arkivvakt::engine {
+
+namespace {
+
+std::string_view FamilyOf(std::string_view check) {
+  const std::size_t cut = check.find_first_of("-.");
+  return cut == std::string_view::npos ? check : check.substr(0, cut);
+}
+
+bool AnySelected(const std::vector<std::string>& only,
+                 std::initializer_list<std::string_view> families) {
+  if (only.empty()) {
+    return true;
+  }
+  for (const std::string& o : only) {
+    for (std::string_view f : families) {
+      if (FamilyOf(o) == f) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Rule-pack ids are their own family ("NO-APPROVE-01" → "NO"), selected as "DL" as well.
+bool RuleSelected(const std::vector<std::string>& only, std::string_view rule_id) {
+  if (only.empty()) {
+    return true;
+  }
+  return std::any_of(only.begin(), only.end(),
+                     [&](const std::string& o) { return o == "DL" || o == rule_id; }) ||
+         Selected(only, rule_id);
+}
+
+class CollectingSink final : public noark5::FindingSink {
+ public:
+  void Emit(const Finding& finding) override {
+    std::lock_guard lock(mutex_);
+    findings_.push_back(finding);
+  }
+
+  std::vector<Finding> Take() {
+    std::lock_guard lock(mutex_);
+    return std::move(findings_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Finding> findings_;
+};
+
+std::string DateOf(Instant now) {
+  const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(now)};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+int Badness(signing::Indication i) {
+  return i == signing::Indication::kTotalPassed     ? 0
+         : i == signing::Indication::kIndeterminate ? 1
+                                                    : 2;
+}
+
+}  // namespace
+
+bool Selected(const std::vector<std::string>& only, std::string_view check) {
+  if (only.empty()) {
+    return true;
+  }
+  return std::any_of(only.begin(), only.end(),
+                     [&](const std::string& o) { return o == check || o == FamilyOf(check); });
+}
+
+Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystemSource& source,
+                             checks::BaselineStore* baselines, Instant now) {
+  const auto started = std::chrono::steady_clock::now();
+  CycleReport report;
+  auto tz = TimeZone::Load(options.timezone);
+  if (!tz.ok()) {
+    return tz.error();
+  }
+  Jurisdiction jurisdiction = Jurisdiction::kNorway;
+  if (options.rules && !options.rules->packs.empty()) {
+    jurisdiction = options.rules->packs.front()->jurisdiction;
+  }
+  const HolidayCalendar calendar(jurisdiction);
+  const auto& only = options.only;
+  // Built-ins a loaded rule replaces are not reported (the rule says it more precisely).
+  std::vector<std::string> superseded;
+  if (options.rules) {
+    for (const auto& pack : options.rules->packs) {
+      for (const auto& rule : pack->rules) {
+        superseded.insert(superseded.end(), rule.supersedes.begin(), rule.supersedes.end());
+      }
+    }
+  }
+  std::vector<Finding>& out = report.findings;
+  const auto keep = [&](std::vector<Finding>&& found) {
+    for (Finding& f : found) {
+      if (std::find(superseded.begin(), superseded.end(), f.check) != superseded.end()) {
+        continue;
+      }
+      if (Selected(only, f.check) || RuleSelected(only, f.check)) {
+        out.push_back(std::move(f));
+      }
+    }
+  };
+  const auto cover = [&](std::initializer_list<std::string_view> ids) {
+    for (std::string_view id : ids) {
+      if (Selected(only, id)) {
+        report.covered.emplace_back(id);
+      }
+    }
+  };
+
+  // 1. Case system.
+  std::vector<checks::CaseDocument> documents;
+  std::vector<checks::CaseEvent> events;
+  bool case_ok = true;
+  {
+    std::vector<Finding> bad_rows;
+    auto docs = source.ReadDocuments(
+        std::nullopt, [&](checks::CaseDocument&& d) { documents.push_back(std::move(d)); },
+        [&](Finding&& f) { bad_rows.push_back(std::move(f)); });
+    auto evs = docs.ok() ? source.ReadEvents(
+                               std::nullopt,
+                               [&](checks::CaseEvent&& e) { events.push_back(std::move(e)); },
+                               [&](Finding&& f) { bad_rows.push_back(std::move(f)); })
+                         : Result<casesystem::ReadStats>(docs.error());
+    if (!docs.ok() || !evs.ok()) {
+      case_ok = false;
+      const Error& e = !docs.ok() ? docs.error() : evs.error();
+      report.not_run.push_back({"REC,LOCK,SHRED,ACC,SIG,DL",
+                                "case system " + source.Describe() + ": " + e.message, true});
+      documents.clear();
+      events.clear();
+    } else {
+      cover({casesystem::kBadRowCheckId});
+    }
+    keep(std::move(bad_rows));
+  }
+  report.case_documents = documents.size();
+  report.case_events = events.size();
+
+  // 2. Archive records.
+  std::vector<checks::ArchiveRecord> records;
+  bool archive_ok = true;
+  if (AnySelected(only, {"REC", "LOCK", "SIG", "ACC"})) {
+    auto read = ReadArchiveRecords(options.archive_dir);
+    if (!read.ok()) {
+      archive_ok = false;
+      report.not_run.push_back(
+          {"REC,LOCK,SIG,ACC",
+           "archive " + options.archive_dir.string() + ": " + read.error().message, true});
+    } else {
+      records = std::move(*read);
+    }
+  }
+  report.archive_records = records.size();
+
+  // 3. The extraction itself.
+  if (options.validate_extraction && AnySelected(only, {"N5", "FIX", "RET", "ACC"})) {
+    CollectingSink sink;
+    noark5::ValidateOptions vo;
+    vo.dir = options.archive_dir;
+    vo.check_document_files = options.hash_document_files;
+    vo.hash_threads = std::max(1u, options.threads);
+    vo.today = DateOf(now);
+    auto validated = noark5::ValidateUttrekk(vo, sink);
+    if (!validated.ok()) {
+      report.not_run.push_back(
+          {"N5,FIX,RET",
+           "extraction " + options.archive_dir.string() + ": " + validated.error().message, true});
+    } else {
+      report.documents_hashed = validated->documents_hashed;
+      report.bytes_hashed = validated->document_bytes_hashed;
+      for (const auto& t : validated->tests) {
+        if (t.ran) {
+          if (Selected(only, t.id)) {
+            report.covered.push_back(t.id);
+          }
+        } else {
+          report.not_run.push_back({t.id, t.not_run_reason});
+        }
+      }
+      {
+        cover({"FIX-CHECKSUM", "FIX-SIZE", "FIX-MISSING-FILE", "FIX-UNREFERENCED-FILE",
+               "FIX-ALGORITHM", "RET-DISPOSAL-OVERDUE", "ACC-SCREENING-EXPIRED",
+               "N5-SCHEMA-UNOFFICIAL"});
+      }
+    }
+    keep(sink.Take());
+  }
+
+  // 4. Reconciliation, deadlines, locks, paper, access.
+  std::vector<checks::MatchedPair> pairs;
+  if (case_ok && archive_ok && AnySelected(only, {"REC", "LOCK", "SIG", "ACC"})) {
+    checks::ReconcileOptions ro;
+    ro.now = now;
+    ro.grace_working_days = options.grace_working_days;
+    ro.matched = &pairs;
+    keep(checks::Reconcile(documents, records, ro, *tz, calendar));
+    cover({checks::kRecMissing, checks::kRecOrphan, checks::kRecContent, checks::kRecDuplicate,
+           checks::kRecStatus, checks::kRecMetadata});
+  }
+  if (case_ok && options.rules) {
+    bool any = only.empty();
+    for (const auto& pack : options.rules->packs) {
+      for (const auto& rule : pack->rules) {
+        any = any || RuleSelected(only, rule.id);
+      }
+    }
+    if (any) {
+      auto evaluation = checks::EvaluateRules(*options.rules, documents, events, now);
+      keep(std::move(evaluation.findings));
+      for (const auto& pack : options.rules->packs) {
+        for (const auto& rule : pack->rules) {
+          if (RuleSelected(only, rule.id)) {
+            report.covered.push_back(rule.id);
+          }
+        }
+      }
+    }
+  }
+  if (case_ok && archive_ok && AnySelected(only, {"LOCK"})) {
+    std::unordered_map<std::string, checks::Baseline> stored;
+    bool listed = false;
+    if (baselines != nullptr) {
+      Status s = baselines->ForEachBaseline(
+          [&](checks::Baseline&& b) { stored.emplace(b.document_key, std::move(b)); });
+      listed = s.ok();
+      if (!s.ok() && s.error().code != ErrorCode::kUnsupported) {
+        return s.error();
+      }
+    }
+    std::optional<checks::Baseline> fetched;
+    const auto baseline_of = [&](std::string_view key) -> const checks::Baseline* {
+      if (baselines == nullptr) {
+        return nullptr;
+      }
+      if (listed) {
+        auto it = stored.find(std::string(key));
+        return it == stored.end() ? nullptr : &it->second;
+      }
+      auto got = baselines->GetBaseline(key);
+      fetched = got.ok() ? *got : std::nullopt;
+      return fetched.has_value() ? &*fetched : nullptr;
+    };
+    checks::LockOptions lo;
+    lo.now = now;
+    lo.unlock_roles = options.unlock_roles;
+    auto locks =
+        checks::CheckLocks(documents, events, records, pairs, baseline_of, lo, *tz, calendar);
+    if (baselines != nullptr && !locks.new_baselines.empty()) {
+      auto recorded = baselines->RecordBaselines(locks.new_baselines);
+      if (!recorded.ok()) {
+        return recorded.error();
+      }
+      report.baselines_recorded = *recorded;
+    }
+    keep(std::move(locks.findings));
+    cover({checks::kLockUnauthorisedUnlock, checks::kLockNotRelocked, checks::kLockNotFinalised});
+    if (baselines != nullptr) {
+      cover({checks::kLockChanged});
+    } else {
+      report.not_run.push_back({std::string(checks::kLockChanged), "no store for baselines", true});
+    }
+  }
+  if (case_ok && AnySelected(only, {"SHRED"})) {
+    checks::ShredOptions so;
+    so.now = now;
+    so.shred_after_days = options.shred_after_days;
+    keep(checks::CheckPaperOriginals(documents, so, *tz));
+    cover({checks::kShredDue, checks::kShredOverdue, checks::kShredEarly});
+  }
+  if (case_ok && archive_ok && AnySelected(only, {"ACC"})) {
+    checks::AccessOptions ao;
+    ao.sensitive_document_types = options.sensitive_document_types;
+    keep(checks::CheckAccessMarking(documents, records, pairs, ao));
+    cover({checks::kAccUnrestricted});
+  }
+
+  // 5. Signatures.
+  if (case_ok && archive_ok && AnySelected(only, {"SIG"})) {
+    if (!options.trust) {
+      report.not_run.push_back({"SIG", "no trust anchors configured ([signing] trust)", true});
+    } else {
+      std::unordered_map<std::size_t, std::size_t> document_of_record;
+      for (const auto& p : pairs) {
+        document_of_record.emplace(p.record, p.document);
+      }
+      signing::Verifier verifier(options.trust);
+      std::vector<checks::SignatureOutcome> outcomes;
+      for (std::size_t r = 0; r < records.size(); ++r) {
+        const auto& rec = records[r];
+        std::optional<std::size_t> doc;
+        if (auto it = document_of_record.find(r); it != document_of_record.end()) {
+          doc = it->second;
+        }
+        const bool claimed = (doc.has_value() && documents[*doc].is_signed.value_or(false)) ||
+                             !rec.signature_claim.empty();
+        if (!claimed || rec.file.empty()) {
+          continue;
+        }
+        checks::SignatureOutcome o;
+        o.record = r;
+        o.document = doc;
+        auto verified = verifier.VerifyFile(options.archive_dir / rec.file, std::nullopt,
+                                            TimePoint{now.time_since_epoch()});
+        ++report.signatures_verified;
+        if (!verified.ok()) {
+          if (verified.error().code == ErrorCode::kNotFound ||
+              verified.error().code == ErrorCode::kIo) {
+            continue;  // the file is gone: FIX-MISSING-FILE says so
+          }
+          // Not a format that can carry a signature, or nothing signed in it.
+          outcomes.push_back(std::move(o));
+          continue;
+        }
+        o.signatures = static_cast<std::uint32_t>(verified->signatures.size());
+        o.has_signature = !verified->signatures.empty();
+        const signing::SignatureReport* worst = nullptr;
+        for (const auto& s : verified->signatures) {
+          if (worst == nullptr || Badness(s.indication) > Badness(worst->indication)) {
+            worst = &s;
+          }
+          if (s.pdf.has_value() && s.pdf->modified_after_signing) {
+            o.modified_after_signing = true;
+          }
+        }
+        if (worst != nullptr) {
+          o.indication = std::string(signing::IndicationName(worst->indication));
+          o.sub_indication = std::string(signing::SubIndicationName(worst->sub_indication));
+        }
+        outcomes.push_back(std::move(o));
+      }
+      keep(checks::SignatureFindings(documents, records, outcomes));
+      cover({checks::kSigInvalid, checks::kSigIndeterminate, checks::kSigMissing,
+             checks::kSigClaimMismatch, checks::kSigModifiedAfterSigning});
+    }
+  }
+
+  report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  return report;
+}
+
+}  // namespace arkivvakt::engine
