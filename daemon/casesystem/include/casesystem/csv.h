@@ -11,6 +11,9 @@
 // (the caller reports the row). Errors (Result) are: the stream failing (kIo) and a record
 // longer than the cap (kSecurity); after an error the reader is done.
 //
+// The reader takes the stream's bytes in 64 KiB blocks, so it reads ahead of the record it
+// returns: nothing else should read the stream while the reader is in use.
+//
 // Thread-safety: one reader per stream, used from one thread.
 #pragma once
 
@@ -38,17 +41,41 @@ class CsvRecordReader {
   explicit CsvRecordReader(std::istream& in, std::size_t max_record_bytes = kDefaultMaxRecordBytes)
       : in_(in), max_record_bytes_(max_record_bytes) {}
 
-  // Reads the next record into `record`. Returns false at the end of input.
+  // Reads the next record into `record`. Returns false at the end of input. The strings of
+  // `record->fields` are reused, so passing the same record each time avoids allocations.
   Result<bool> Next(CsvRecord* record);
 
  private:
-  int Get();
-  int Peek();
+  static constexpr std::size_t kBlockBytes = 1 << 16;
+
+  int Get() {
+    if (pos_ == end_ && !Refill()) {
+      return std::char_traits<char>::eof();
+    }
+    const auto c = static_cast<unsigned char>(block_[pos_++]);
+    if (c == '\n') {
+      ++line_;
+    }
+    return c;
+  }
+
+  int Peek() {
+    if (pos_ == end_ && !Refill()) {
+      return std::char_traits<char>::eof();
+    }
+    return static_cast<unsigned char>(block_[pos_]);
+  }
+
+  // Reads the next block; false at the end of input or when the stream failed (see in_.bad()).
+  bool Refill();
 
   std::istream& in_;
   std::size_t max_record_bytes_;
   std::uint64_t line_ = 1;
   bool started_ = false;
+  std::string block_;
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
 };
 
 }  // namespace arkivvakt::casesystem
