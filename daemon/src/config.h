@@ -1,23 +1,34 @@
-// The daemon's configuration (DESIGN.md §8), read from TOML. This is the smallest reader for the
-// keys the store and the audit commands need; the daemon work grows it (one field per key,
-// each with its documented default). Unknown sections and keys are ignored for now, so that a
-// full operator config is accepted by this subset.
+// The daemon's configuration (DESIGN.md §8), read from TOML.
 //
-//   [daemon]  state_dir = "/var/lib/arkivvakt"
-//   [store]   backend = "sqlite" | "postgresql"
-//             path = "<state_dir>/arkivvakt.db"          (sqlite)
-//             dsn_file = "/etc/arkivvakt/pg.dsn"         (postgresql; a relative name is looked
-//                                                        up in $CREDENTIALS_DIRECTORY, systemd's
-//                                                        LoadCredential=)
-//             statement_timeout_ms = 30000
-//   [signing] trust = ["root.pem", ...]; untrusted = [...]; report_key = "..."; report_cert = "..."
-//   [audit]   origin = "arkivvakt/audit/v1"
+// One settings table (config.cc, SettingsTable()) lists every key once: section, key, type,
+// default, documentation, secret flag and validation. It drives the parser, `arkivvakt config
+// check` / `config print`, the example config etc/arkivvakt.toml and the man page
+// arkivvakt.toml(5); tests keep the shipped files equal to what the table generates. The keys
+// (DESIGN.md §8; every one has a default, `man 5 arkivvakt.toml` lists them):
 //
-// Relative paths (except dsn_file with credentials) are relative to the config file's directory.
+//   [daemon]  state_dir, timezone
+//   [server]  listen, tls_cert, tls_key, client_ca, max_body_bytes, read_timeout_ms,
+//             max_connections; [[server.tokens]] role, sha256, name;
+//             [[server.client_certs]] subject_cn, role
+//   [store]   backend ("sqlite" | "postgresql"), path, dsn_file, statement_timeout_ms
+//   [archive] kind, path          [casesystem] kind, path, dsn_file, documents_query, events_query
+//   [signing] trust, untrusted, crls, report_key, report_cert
+//   [rules]   packs; [rules.params."RULE-ID"] tables are read by checks::LoadParamOverrides
+//   [checks]  grace_working_days, shred_after_days, unlock_roles, sensitive_document_types
+//   [schedule] interval, full_sweep ("90s", "15m", "1h", "7d"), sweep_bytes_per_second
+//   [alerts]  digest_threshold, public_url; [alerts.alertmanager] url, resend_interval;
+//             [alerts.webhook] url, secret_file, timeout_ms; [alerts.journal] enabled
+//   [audit]   origin
 //
-// Thread-safety: plain values. Errors: LoadConfig returns kNotFound/kIo for an unreadable file
-// and kParse with "FILE:LINE:COLUMN: ..." for a bad value. The DSN is a secret: it is read only
-// by ReadDsn, never stored in Config, and never appears in an error message.
+// Unknown sections and keys are errors (a typo must not be ignored), except inside
+// [rules.params]. Relative paths are relative to the config file's directory; a bare file name
+// in [store] dsn_file, [casesystem] dsn_file or [alerts.webhook] secret_file is looked up in
+// $CREDENTIALS_DIRECTORY (systemd's LoadCredential=) when that is set.
+//
+// Thread-safety: plain values and pure functions. Errors: LoadConfig returns kNotFound/kIo for
+// an unreadable file and kParse with one "FILE:LINE:COLUMN: ..." line per problem. Secrets:
+// the DSN and the webhook secret are read only by their users (ReadDsn, the webhook sink), never
+// stored in Config; token hashes are printed as "<redacted>"; no secret appears in an error.
 #pragma once
 
 #include <chrono>
@@ -36,6 +47,16 @@ struct ServerToken {
   std::string role;    // "archivist", "auditor" or "metrics"
   std::string sha256;  // lower-case hex SHA-256 of the bearer token (the token is never stored)
   std::string name;    // optional operator label (e.g. "prometheus"), shown in logs instead of it
+
+  friend bool operator==(const ServerToken&, const ServerToken&) = default;
+};
+
+// A client certificate (issued by [server] client_ca) whose subject CN maps to a role.
+struct ClientCertGrant {
+  std::string subject_cn;
+  std::string role;  // "archivist", "auditor" or "metrics"
+
+  friend bool operator==(const ClientCertGrant&, const ClientCertGrant&) = default;
 };
 
 struct Config {
@@ -51,6 +72,7 @@ struct Config {
   std::filesystem::path tls_key;
   std::filesystem::path client_ca;  // optional: client certificates issued by it map to roles
   std::vector<ServerToken> tokens;
+  std::vector<ClientCertGrant> client_certs;
   std::size_t max_body_bytes = 1 << 20;
   int read_timeout_ms = 10000;
   int max_connections = 512;
@@ -66,8 +88,8 @@ struct Config {
   std::filesystem::path archive_path;  // the extraction directory (required for checks)
 
   // [casesystem]
-  std::string casesystem_kind = "csv";    // or "postgresql"
-  std::filesystem::path casesystem_path;  // csv: holds case_documents.csv, case_events.csv
+  std::string casesystem_kind = "csv";        // or "postgresql"
+  std::filesystem::path casesystem_path;      // csv: holds case_documents.csv, case_events.csv
   std::filesystem::path casesystem_dsn_file;  // postgresql
   std::string documents_query = "SELECT * FROM case_documents";
   std::string events_query = "SELECT * FROM case_events";
@@ -83,9 +105,9 @@ struct Config {
   std::vector<std::string> rule_packs = {"no-helse-omsorg"};  // shipped names or paths
 
   // [checks]
-  int grace_working_days = 5;                   // REC-MISSING waits this long
-  int shred_after_days = 62;                    // SHRED-DUE after scanning
-  std::vector<std::string> unlock_roles = {"arkivansvarlig", "arkivansvarlig-stedfortreder"};
+  int grace_working_days = 5;  // REC-MISSING waits this long
+  int shred_after_days = 62;   // SHRED-DUE after scanning
+  std::vector<std::string> unlock_roles = {"arkivansvarlig", "arkivansvarlig_stedfortreder"};
   std::vector<std::string> sensitive_document_types;  // ACC-UNRESTRICTED; empty = pack default
 
   // [schedule]
@@ -97,17 +119,43 @@ struct Config {
   std::int64_t digest_threshold = 20;
   std::string alertmanager_url;  // [alerts.alertmanager] url; empty = off
   std::chrono::seconds alertmanager_resend{5 * 60};
-  std::string webhook_url;                 // [alerts.webhook] url; empty = off
+  std::string webhook_url;                    // [alerts.webhook] url; empty = off
   std::filesystem::path webhook_secret_file;  // secret; never printed
   int webhook_timeout_ms = 5000;
-  bool journal = true;  // [alerts.journal] enabled
+  bool journal = true;     // [alerts.journal] enabled
   std::string public_url;  // [alerts] public_url: base of links in notifications
 
   // [audit]
   std::string audit_origin = "arkivvakt/audit/v1";
+
+  friend bool operator==(const Config&, const Config&) = default;
 };
 
+// Reads and validates `file`. On failure the error message holds every problem found, one
+// "FILE:LINE:COLUMN: ..." line each.
 Result<Config> LoadConfig(const std::filesystem::path& file);
+
+// Like LoadConfig, but keeps going after a problem: `errors` lists all of them (empty = valid),
+// and `config` holds what could be read (defaults elsewhere).
+struct ConfigCheck {
+  Config config;
+  std::vector<std::string> errors;  // "FILE:LINE:COLUMN: message", in file order
+};
+
+ConfigCheck CheckConfig(const std::filesystem::path& file);
+
+// The effective configuration as TOML: every key of the settings table with its value (or
+// default), section by section; secrets print as "<redacted>".
+std::string FormatConfig(const Config& config);
+
+// etc/arkivvakt.toml: every key set to its default, each documented in comments.
+std::string ExampleConfig();
+
+// man/arkivvakt.toml.5 (roff, man macros): every key with type, default and documentation.
+std::string ConfigManPage();
+
+// Every key of the settings table as "section.key" ("server.tokens.role"), in table order.
+std::vector<std::string> SettingNames();
 
 // Reads the PostgreSQL connection string from config.dsn_file (first line, trimmed).
 Result<std::string> ReadDsn(const Config& config);
