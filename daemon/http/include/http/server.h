@@ -92,9 +92,11 @@ class Server {
   void SetReady(bool ready);
 
   // Stops accepting, closes idle connections, lets requests in flight finish and answers them
-  // with `Connection: close`; connections still open after stop_timeout are closed. `done` runs
-  // once, on the io_context, when every connection is gone. Any thread; a second call does not
-  // restart the stop, its `done` also runs when the first stop completes.
+  // with `Connection: close`. `done` runs once, on the io_context, when every connection is
+  // gone, or after stop_timeout: then the remaining connections are closed unanswered (a
+  // kBlocking handler still running finishes on the pool and its response is dropped, so join
+  // the pool before destroying the io_context). Any thread; a second call does not restart the
+  // stop, its `done` also runs when the first stop completes.
   void Stop(std::function<void()> done);
 
   // Connections currently open (for tests and logs). Any thread.
