@@ -5,6 +5,7 @@
 // memory that stays flat while a large result streams.
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -563,9 +564,12 @@ TEST_F(PostgresSourceTest, LargeResultStreamsInFlatMemory) {
                       (At(2026, 1, 1) + std::chrono::seconds{kRows}).time_since_epoch().count()));
   const std::int64_t result_kb = static_cast<std::int64_t>(kRows) * 1000 / 1024;  // ~195 MB
 #if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "peak RSS not asserted under AddressSanitizer (its quarantine holds freed "
-                  "memory); rows streamed: "
-               << count;
+  // Only this assertion is left out: ASan's quarantine holds freed memory, so the peak says
+  // little; the rows were still counted and checked above.
+  std::printf(
+      "note: peak RSS not asserted under AddressSanitizer: growth %lld kB for a result "
+      "of ~%lld kB\n",
+      static_cast<long long>(peak - rss_before), static_cast<long long>(result_kb));
 #else
   ASSERT_GT(rss_before, 0);
   ASSERT_GT(peak, 0);
