@@ -19,16 +19,11 @@ namespace arkivvakt::sinks {
 
 namespace {
 
-// At most `n` printable ASCII characters of a receiver's answer, for last_error.
-std::string Excerpt(std::string_view body, std::size_t n = 160) {
-  std::string out;
-  for (char c : body.substr(0, n)) {
-    out += (c >= 0x20 && c < 0x7F) ? c : ' ';
-  }
-  return out;
-}
+constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
 
 }  // namespace
+
+namespace {}  // namespace
 
 SendOutcome HttpOutcome(const Result<HttpResponse>& response, std::string_view sink) {
   SendOutcome out;
@@ -46,9 +41,6 @@ SendOutcome HttpOutcome(const Result<HttpResponse>& response, std::string_view s
   out.error = std::string(sink) + " answered HTTP " + std::to_string(response->status);
   if (out.refused) {
     out.error += " (refuses this message; retrying, check the receiver)";
-  }
-  if (!response->body.empty()) {
-    out.error += ": " + Excerpt(response->body);
   }
   return out;
 }
@@ -200,6 +192,11 @@ SendOutcome JournalSender::Send(std::string_view payload) const {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     iov[i].iov_base = lines[i].data();
     iov[i].iov_len = lines[i].size();
+  }
+  // sd_journal_sendv() reports success when there is no journal; at-least-once needs to know.
+  if (::access(kJournalSocket, W_OK) != 0) {
+    return SendOutcome{false, 0, false,
+                       std::string("the journal is not running (no ") + kJournalSocket + ")"};
   }
   const int r = sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
   if (r < 0) {

@@ -6,7 +6,8 @@
 //   same on every retry) and X-Arkivvakt-Signature (HMAC-SHA256 under the secret, computed at
 //   send time so a rotated secret signs queued messages with the new key).
 // - JournalSender: sd_journal_sendv with the stored structured fields (PRIORITY by severity) and
-//   SYSLOG_IDENTIFIER=arkivvakt.
+//   SYSLOG_IDENTIFIER=arkivvakt. Without a journal socket (/run/systemd/journal/socket) it fails,
+//   so entries stay queued (sd_journal_sendv itself drops them silently then).
 //
 // A 2xx response is delivered. Everything else is a failure to retry; a 4xx other than 408 and
 // 429 means the receiver refuses the message itself (SendOutcome::refused), which a retry is
@@ -18,7 +19,8 @@
 //
 // Thread-safety: Send() may be called concurrently; senders hold no mutable state.
 // Errors: Send() never fails as a call: it returns the outcome with an operator text (scheme,
-// host, port and HTTP status — no payload, URL path, header or secret).
+// host, port and HTTP status — no payload, URL path, header, secret, nor the receiver's answer,
+// which may echo anything).
 #pragma once
 
 #include <filesystem>
