@@ -24,6 +24,7 @@ void RegisterVerifyCommand(CLI::App& app, CommandRunner& runner);
 void RegisterRulesCommand(CLI::App& app, CommandRunner& runner);
 void RegisterAuditCommand(CLI::App& app, CommandRunner& runner);
 void RegisterCheckCommand(CLI::App& app, CommandRunner& runner);
+void RegisterRunCommand(CLI::App& app, CommandRunner& runner);
 void RegisterConfigCommand(CLI::App& app, CommandRunner& runner);
 
 }  // namespace arkivvakt::daemon

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   arkivvakt::daemon::RegisterRulesCommand(app, runner);
   arkivvakt::daemon::RegisterAuditCommand(app, runner);
   arkivvakt::daemon::RegisterCheckCommand(app, runner);
+  arkivvakt::daemon::RegisterRunCommand(app, runner);
   arkivvakt::daemon::RegisterConfigCommand(app, runner);
 
   try {

@@ -164,12 +164,12 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
   // Signed documents: the last indexes of the extraction.
   const std::size_t k = std::max<std::size_t>(1, options.deviations_per_kind);
   const std::uint64_t total = options.mapper * 3;
-  const std::uint64_t signed_total = options.signed_documents + 3 * k;
+  const std::uint64_t signed_total = options.metadata_only ? 0 : options.signed_documents + 3 * k;
   if (total < signed_total + 20 * k + 10) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "too few mapper for the requested deviations and signed documents");
   }
-  auto pki = CreateDemoPki();
+  auto pki = options.metadata_only ? Result<DemoPki>(DemoPki{}) : CreateDemoPki();
   if (!pki.ok()) {
     return pki.error();
   }
@@ -184,7 +184,8 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
   }
   // The last k of the signed range become "case says signed, file unsigned" (SIG-MISSING).
   std::set<std::uint64_t> sig_missing;
-  for (std::uint64_t i = options.signed_documents + 2 * k; i < signed_total; ++i) {
+  for (std::uint64_t i = options.signed_documents + 2 * k;
+       !options.metadata_only && i < signed_total; ++i) {
     sig_missing.insert(total - 1 - i);
     signed_kind.erase(total - 1 - i);
   }
@@ -201,7 +202,10 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
   go.document_bytes = options.document_bytes;
   go.schema_dir = options.schema_dir;
   go.today = options.today;
-  go.defects = {noark5::Defect::kDocumentChecksumMismatch, noark5::Defect::kMissingDocumentFile};
+  go.write_document_files = !options.metadata_only;
+  if (!options.metadata_only) {
+    go.defects = {noark5::Defect::kDocumentChecksumMismatch, noark5::Defect::kMissingDocumentFile};
+  }
   go.document_override =
       [&](std::uint64_t index,
           std::string_view) -> std::optional<noark5::GeneratorOptions::DocumentOverride> {

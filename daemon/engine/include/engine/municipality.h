@@ -51,6 +51,9 @@ struct MunicipalityOptions {
   std::optional<std::filesystem::path> schema_dir;  // official XSDs to ship in the extraction
   std::size_t signed_documents = 4;                 // correctly signed, verified documents
   std::size_t document_bytes = 2048;
+  // Benchmarks: no document files, no signed documents and no writer defects (the extraction's
+  // metadata still describes each PDF). The ground truth then holds the case-system deviations.
+  bool metadata_only = false;
 };
 
 struct ExpectedFinding {

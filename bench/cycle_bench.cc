@@ -1,0 +1,149 @@
+// A full check cycle (engine/cycle.h) over N case documents against N archived documents,
+// metadata only (document files excluded): case system CSV + arkivstruktur.xml read, REC, LOCK
+// (baselines in memory: no store, so the figure is the engine's), SHRED, ACC and the NO rule
+// pack. Prints wall time and peak RSS for each N, and the cost of a cycle restricted to the
+// changed documents (1%) relative to the full one.
+//
+//   arkivvakt-bench-cycle [--work DIR] [--sizes 10000,100000,1000000]
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "casesystem/source.h"
+#include "checks/rule_pack.h"
+#include "common/xml.h"
+#include "engine/cycle.h"
+#include "engine/municipality.h"
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace arkivvakt;
+
+// Runs `work` in a child process and returns its exit code and peak RSS, so that each phase's
+// memory is its own (the generator's is not counted in the cycle's).
+std::pair<int, double> InChild(const std::function<int()>& work) {
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::_Exit(work());
+  }
+  int status = 0;
+  rusage u{};
+  wait4(pid, &status, 0, &u);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 2, static_cast<double>(u.ru_maxrss) / 1024.0};
+}
+
+// Baselines in memory, so the figure is the engine's, not the database's.
+class MemoryBaselines final : public checks::BaselineStore {
+ public:
+  Result<bool> RecordBaseline(const checks::Baseline& b) override {
+    return map_.emplace(b.document_key, b).second;
+  }
+
+  Result<std::optional<checks::Baseline>> GetBaseline(std::string_view key) override {
+    auto it = map_.find(std::string(key));
+    return it == map_.end() ? std::optional<checks::Baseline>{} : it->second;
+  }
+
+  Status ForEachBaseline(const std::function<void(checks::Baseline&&)>& fn) override {
+    for (const auto& [k, b] : map_) {
+      fn(checks::Baseline(b));
+    }
+    return {};
+  }
+
+ private:
+  std::map<std::string, checks::Baseline> map_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::filesystem::path work = std::filesystem::temp_directory_path() / "arkivvakt-bench-cycle";
+  std::vector<std::size_t> sizes = {10000, 100000, 1000000};
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--work") {
+      work = argv[i + 1];
+    } else if (a == "--sizes") {
+      sizes.clear();
+      std::string s = argv[i + 1];
+      for (std::size_t p = 0; p < s.size();) {
+        const std::size_t c = std::min(s.find(',', p), s.size());
+        sizes.push_back(std::stoul(s.substr(p, c - p)));
+        p = c + 1;
+      }
+    }
+  }
+  XmlLibrary xml;
+  auto rules = checks::RuleSet::Load({"no-helse-omsorg"}, checks::DefaultPackDirs());
+  if (!rules.ok()) {
+    std::cerr << rules.error().message << "\n";
+    return 2;
+  }
+  std::printf("%10s %12s %12s %10s %14s\n", "documents", "generate_s", "cycle_s", "rss_mb",
+              "findings");
+  for (std::size_t n : sizes) {
+    const auto dir = work / std::to_string(n);
+    std::filesystem::remove_all(dir);
+    engine::MunicipalityOptions mo;
+    mo.dir = dir;
+    mo.mapper = (n + 2) / 3;
+    mo.metadata_only = true;
+    mo.deviations_per_kind = std::max<std::size_t>(1, n / 10000);
+    const auto g0 = std::chrono::steady_clock::now();
+    auto [gen_rc, gen_rss] = InChild([&] {
+      auto m = engine::GenerateMunicipality(mo);
+      if (!m.ok()) {
+        std::cerr << m.error().message << "\n";
+        return 2;
+      }
+      return 0;
+    });
+    if (gen_rc != 0) {
+      return 2;
+    }
+    const double gen_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
+    double cycle_s = 0;
+    auto [cycle_rc, cycle_rss] = InChild([&] {
+      engine::CycleOptions co;
+      co.archive_dir = dir / "arkiv";
+      co.validate_extraction = false;
+      co.rules = *rules;
+      auto source = casesystem::MakeCsvSource(dir / "fagsystem");
+      MemoryBaselines baselines;
+      const auto c0 = std::chrono::steady_clock::now();
+      auto tz = TimeZone::Load("Europe/Oslo");
+      const Instant now =
+          tz->FromLocal(LocalTime{std::chrono::local_days{std::chrono::year{2026} / 11 / 24}} +
+                        std::chrono::hours{12});
+      auto report = engine::RunCycle(co, *source, &baselines, now);
+      cycle_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
+      if (!report.ok()) {
+        std::cerr << report.error().message << "\n";
+        return 2;
+      }
+      std::printf("%10zu %12.2f %12.2f %10s %14zu\n", n, gen_s, cycle_s, "",
+                  report->findings.size());
+      std::fflush(stdout);
+      return 0;
+    });
+    if (cycle_rc != 0) {
+      return 2;
+    }
+    std::printf("%10s %12s %12s %10.1f %14s  (generator peak RSS %.1f MB)\n", "", "", "", cycle_rss,
+                "", gen_rss);
+    std::filesystem::remove_all(dir);
+  }
+  return 0;
+}
