@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libtomlplusplus-dev libcli11-dev
   libfmt-dev libhowardhinnant-date-dev libsystemd-dev libqpdf-dev tzdata
   # real peers used by tests and benchmarks
-  libxml2-utils xmlsec1 openssl qpdf coreutils time
+  libxml2-utils xmlsec1 openssl qpdf coreutils time groff-base
   # Prometheus (promtool, scraping) and Alertmanager for the integration tests; wrk for load
   prometheus prometheus-alertmanager wrk
   # the store: a throwaway PostgreSQL server for tests (initdb/pg_ctl), python3 for the
