@@ -1,16 +1,25 @@
-// arkivvakt demo [--dir DIR] [--schemas DIR] [--mapper N] [--format text|json]
+// arkivvakt demo [--dir DIR] [--schemas DIR] [--mapper N] [--check-only] [--format text|json]
 //
 // Creates a demo municipality (engine/municipality.h) — a case system export, a Noark 5 v5.0
 // arkivuttrekk with PDF documents, some of them signed, a trust store, a configuration, and a
 // ground truth listing every injected deviation — then runs one check cycle on it, exactly as
-// `arkivvakt check --config DIR/arkivvakt.toml` would. A directory that already holds a demo is
-// reused (its store keeps runs and baselines between demo runs).
+// `arkivvakt check --config DIR/arkivvakt.toml` would with --check-only, or else starts the daemon
+// on it (`arkivvakt run`) with two generated bearer tokens (archivist, metrics) and prints how to
+// reach the API and the metrics. A directory that already holds a demo is reused (its store keeps
+// runs, baselines and alerts between demo runs).
+#include <fstream>
 #include <iostream>
+
+#include <openssl/rand.h>
 
 #include "check_command.h"
 #include "commands.h"
 #include "common/clock.h"
+#include "common/sha256.h"
 #include "engine/municipality.h"
+#include "run_command.h"
+
+#include <sys/stat.h>
 
 namespace arkivvakt::daemon {
 
@@ -21,7 +30,61 @@ struct DemoArgs {
   std::string schemas;
   std::size_t mapper = 60;
   std::string format = "text";
+  bool check_only = false;
 };
+
+// Two bearer tokens for the demo (archivist, metrics): kept in DIR/tokens.txt (mode 0600) so a
+// rerun can print them; only their SHA-256 goes into the configuration.
+Result<std::pair<std::string, std::string>> DemoTokens(const std::filesystem::path& root) {
+  const auto file = root / "tokens.txt";
+  std::ifstream in(file);
+  std::string archivist, metrics;
+  if (in && std::getline(in, archivist) && std::getline(in, metrics)) {
+    return std::pair{archivist, metrics};
+  }
+  const auto random_hex = []() -> std::string {
+    unsigned char bytes[24];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+      return {};
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+      out += kHex[b >> 4];
+      out += kHex[b & 15];
+    }
+    return out;
+  };
+  archivist = random_hex();
+  metrics = random_hex();
+  if (archivist.empty() || metrics.empty()) {
+    return MakeError(ErrorCode::kInternal, "cannot make random tokens");
+  }
+  {
+    std::ofstream out(file, std::ios::trunc);
+    out << archivist << "\n" << metrics << "\n";
+    if (!out) {
+      return MakeError(ErrorCode::kIo, file.string() + ": cannot write");
+    }
+  }
+  ::chmod(file.c_str(), 0600);
+  std::ofstream config(root / "arkivvakt.toml", std::ios::app);
+  // Notifications go to the journal only where there is one (not in a container without systemd).
+  std::error_code ec;
+  config << "\n[alerts.journal]\nenabled = "
+         << (std::filesystem::exists("/run/systemd/journal/socket", ec) ? "true" : "false") << "\n";
+  for (const auto& [role, token] :
+       {std::pair{"archivist", archivist}, std::pair{"metrics", metrics}}) {
+    Sha256 h;
+    h.Update(token);
+    config << "\n[[server.tokens]]\nrole = \"" << role << "\"\nname = \"demo-" << role
+           << "\"\nsha256 = \"" << h.FinishHex() << "\"\n";
+  }
+  if (!config) {
+    return MakeError(ErrorCode::kIo, (root / "arkivvakt.toml").string() + ": cannot write");
+  }
+  return std::pair{archivist, metrics};
+}
 
 std::string Today() {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
@@ -69,6 +132,24 @@ int RunDemo(const DemoArgs& args) {
   } else if (args.format == "text") {
     std::cout << "Using the demo municipality in " << root.string() << "\n\n";
   }
+  auto tokens = DemoTokens(root);
+  if (!tokens.ok()) {
+    std::cerr << "arkivvakt demo: " << tokens.error().message << '\n';
+    return kExitError;
+  }
+  if (!args.check_only) {
+    std::cout
+        << "Starting the daemon on it (Ctrl-C stops it) — the same as `arkivvakt run --config "
+        << (root / "arkivvakt.toml").string() << "`.\n"
+        << "It prints the address it listens on below. Then, for example:\n"
+        << "  curl -H 'Authorization: Bearer " << tokens->first
+        << "' http://ADDRESS/api/v1/alerts\n"
+        << "  curl -H 'Authorization: Bearer " << tokens->second << "' http://ADDRESS/metrics\n"
+        << "(tokens in " << (root / "tokens.txt").string() << "; the ground truth in "
+        << (root / "ground-truth.json").string() << ")\n\n"
+        << std::flush;
+    return RunDaemon((root / "arkivvakt.toml").string());
+  }
   if (args.format == "text") {
     std::cout << "One check cycle — the same as `arkivvakt check --config "
               << (root / "arkivvakt.toml").string() << "`:\n\n"
@@ -92,7 +173,9 @@ void RegisterDemoCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option("--schemas", args->schemas,
                   "Directory with the official Noark 5 v5.0 XSDs to ship in the extraction");
   cmd->add_option("--mapper", args->mapper, "Saksmapper in the archive (three documents each)");
-  cmd->add_option("--format", args->format, "Output: text or json")
+  cmd->add_flag("--check-only", args->check_only,
+                "Run one check cycle in the foreground instead of starting the daemon");
+  cmd->add_option("--format", args->format, "Output of --check-only: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([args, &runner] { runner = [args] { return RunDemo(*args); }; });
 }

@@ -14,6 +14,8 @@
 //     arkivvakt_config_last_reload_successful), STOPPING=1 on SIGTERM/SIGINT: stop accepting,
 //     let a running cycle finish (bounded by TimeoutStopSec), exit 0.
 // Logs go to stderr with journald priority prefixes and never carry personal data or secrets.
+#include "run_command.h"
+
 #include <atomic>
 #include <iostream>
 #include <map>
@@ -468,6 +470,8 @@ class Daemon {
   sinks::SenderMap senders_;
 };
 
+}  // namespace
+
 int RunDaemon(const std::string& config_file) {
   auto settings = LoadSettings(config_file);
   if (!settings.ok()) {
@@ -477,8 +481,6 @@ int RunDaemon(const std::string& config_file) {
   Daemon daemon(config_file, std::move(*settings));
   return daemon.Run();
 }
-
-}  // namespace
 
 void RegisterRunCommand(CLI::App& app, CommandRunner& runner) {
   auto config = std::make_shared<std::string>();
