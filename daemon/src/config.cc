@@ -346,7 +346,7 @@ const std::vector<Setting>& Settings() {
        .type = Type::kDuration,
        .target = &Config::interval,
        .doc = "Time between check cycles.",
-       .min = 10,
+       .min = 1,
        .max = 7 * 86400},
       {.section = "schedule",
        .key = "full_sweep",
@@ -841,10 +841,10 @@ class Parser {
 
   template <class Object>
   void Value(const Setting& s, const toml::node& node, Object& object) {
-    const std::string label = (FindSection(s.section)->array
-                                   ? "[[" + std::string(s.section) + "]] "
-                                   : "[" + std::string(s.section) + "] ") +
-                              std::string(s.key);
+    const std::string label =
+        (FindSection(s.section)->array ? "[[" + std::string(s.section) + "]] "
+                                       : "[" + std::string(s.section) + "] ") +
+        std::string(s.key);
     auto fail = [&](const std::string& what) { Fail(node.source(), label + " " + what); };
     switch (s.type) {
       case Type::kString:
@@ -1026,7 +1026,8 @@ class Parser {
   }
 
   void Fail(const toml::source_region& where, const std::string& message) {
-    found_.push_back({{where.begin.line, where.begin.column}, Where(file_, where) + ": " + message});
+    found_.push_back(
+        {{where.begin.line, where.begin.column}, Where(file_, where) + ": " + message});
   }
 
  public:
@@ -1041,7 +1042,6 @@ class Parser {
   }
 
  private:
-
   static constexpr std::size_t npos = std::string_view::npos;
 
   std::filesystem::path file_;

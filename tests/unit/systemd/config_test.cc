@@ -275,7 +275,7 @@ TEST_F(ConfigTest, EachBadValueIsReportedAtItsLineAndColumn) {
        ":3:10: ", "64 hex digits"},
       {"[schedule]\ninterval = \"15\"\n", ":2:12: ", "[schedule] interval must be a duration"},
       {"[schedule]\ninterval = \"1.5h\"\n", ":2:12: ", "duration"},
-      {"[schedule]\ninterval = \"5s\"\n", ":2:12: ", "10s to 1w"},
+      {"[schedule]\ninterval = \"0s\"\n", ":2:12: ", "1s to 1w"},
       {"[schedule]\ninterval = 900\n", ":2:12: ", "must be a string"},
       {"[alerts.alertmanager]\nurl = \"ftp://am:9093\"\n", ":2:7: ", "http:// or https://"},
       {"[alerts]\npublic_url = \"https://\"\n", ":2:14: ", "http:// or https://"},
