@@ -261,6 +261,14 @@ TEST(HttpServer, BlockingHandlersRunOffTheIoThreads) {
   ASSERT_TRUE(h.ack_thread().has_value());
   EXPECT_FALSE(h.IsIoThread(*h.ack_thread()));
   EXPECT_NE(*h.ack_thread(), std::this_thread::get_id());
+  // Counted under the route template, never the raw path.
+  const std::string text = h.metrics().Render();
+  EXPECT_NE(
+      text.find(
+          "arkivvakt_http_requests_total{code=\"200\",route=\"/api/v1/alerts/{id}/ack\"} 1\n"),
+      std::string::npos);
+  EXPECT_EQ(text.find("A%2F1"), std::string::npos);
+  EXPECT_EQ(text.find("A/1"), std::string::npos);
 }
 
 TEST(HttpServer, AThrowingHandlerGives500WithoutItsText) {
