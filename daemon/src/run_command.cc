@@ -28,6 +28,7 @@
 #include <boost/json.hpp>
 
 #include "alerts/cycle.h"
+#include "api/alert_api.h"
 #include "checks/builtin.h"
 #include "commands.h"
 #include "common/clock.h"
@@ -134,6 +135,21 @@ class Daemon {
       return kExitError;
     }
     if (Status s = BuildSenders(); !s.ok()) {
+      Log("<3>", s.error().message);
+      return kExitError;
+    }
+    SystemClock clock;
+    auto api_store = OpenOrCreateStore(settings_->config, clock);
+    if (!api_store.ok()) {
+      Log("<3>", api_store.error().message);
+      return kExitError;
+    }
+    api_store_ = std::move(*api_store);
+    api::AlertApiOptions api_options;
+    api_options.sinks = settings_->sinks;
+    if (Status s = api::RegisterAlertApi(
+            router_, api::SerializedStoreAccess(*api_store_, *api_store_), clock_, api_options);
+        !s.ok()) {
       Log("<3>", s.error().message);
       return kExitError;
     }
@@ -457,6 +473,8 @@ class Daemon {
   http::Metrics metrics_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
+  SystemClock clock_;
+  std::unique_ptr<store::Store> api_store_;  // the API's own connection (serialised access)
   systemd::Notifier notifier_;
   asio::steady_timer cycle_timer_;
   asio::steady_timer outbox_timer_;
