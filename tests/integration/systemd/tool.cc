@@ -26,6 +26,20 @@ std::optional<std::filesystem::path> FindTool(const std::string& name) {
   return std::nullopt;
 }
 
+std::optional<double> NumberAfter(const std::string& text, const std::string& label) {
+  const std::size_t at = text.find(label);
+  if (at == std::string::npos) {
+    return std::nullopt;
+  }
+  const std::string rest = text.substr(at + label.size());
+  const std::size_t end = rest.find_first_not_of("0123456789.");
+  const std::string number = rest.substr(0, end);
+  if (number.empty() || number.front() == '.') {
+    return std::nullopt;
+  }
+  return std::stod(number);
+}
+
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);

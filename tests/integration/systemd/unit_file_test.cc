@@ -4,7 +4,6 @@
 // user and directories in a scratch root.
 #include <fstream>
 #include <map>
-#include <regex>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -83,15 +82,11 @@ TEST_F(UnitFileTest, ExposureIsAtMostTwo) {
                            r.err.find("unrecognized option") != std::string::npos)) {
     GTEST_SKIP() << "systemd-analyze is too old for --offline (needs systemd 250): " << r.err;
   }
-  std::smatch m;
   const std::string text = r.out + r.err;
-  ASSERT_TRUE(std::regex_search(text, m,
-                                std::regex("Overall exposure level for arkivvakt\\.service: "
-                                           "([0-9]+\\.[0-9]+)")))
-      << text;
-  const double exposure = std::stod(m[1].str());
-  RecordProperty("exposure", m[1].str());
-  EXPECT_LE(exposure, 2.0) << text;
+  const auto exposure = NumberAfter(text, "Overall exposure level for arkivvakt.service: ");
+  ASSERT_TRUE(exposure.has_value()) << text;
+  RecordProperty("exposure", std::to_string(*exposure));
+  EXPECT_LE(*exposure, 2.0) << text;
 
   // The measure is meaningful: without the hardening block the same unit scores far worse.
   std::string bare =
@@ -100,10 +95,9 @@ TEST_F(UnitFileTest, ExposureIsAtMostTwo) {
   WriteFile(dir_.path() / "bare.service", bare);
   const CommandResult b = RunCommand(
       {analyze_->string(), "security", "--offline=true", (dir_.path() / "bare.service").string()});
-  const std::string bare_text = b.out + b.err;
-  ASSERT_TRUE(std::regex_search(bare_text, m, std::regex("bare\\.service: ([0-9]+\\.[0-9]+)")))
-      << bare_text;
-  EXPECT_GT(std::stod(m[1].str()), 5.0);
+  const auto bare_exposure = NumberAfter(b.out + b.err, "bare.service: ");
+  ASSERT_TRUE(bare_exposure.has_value()) << b.out << b.err;
+  EXPECT_GT(*bare_exposure, 5.0);
 }
 
 // The directives other parts of the project rely on (the daemon's notify/reload/stop handling,
@@ -152,13 +146,27 @@ TEST_F(UnitFileTest, SysusersAndTmpfilesCreateUserAndDirectories) {
                                 (SourceDir() / "systemd/arkivvakt.sysusers").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string passwd = ReadFile(root / "etc/passwd");
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(
-      passwd, m,
-      std::regex(
-          "(^|\n)arkivvakt:x:([0-9]+):[0-9]+:[^:\n]*:/var/lib/arkivvakt:/usr/sbin/nologin\n")))
-      << passwd;
-  const unsigned uid = static_cast<unsigned>(std::stoul(m[2].str()));
+  std::string entry;
+  for (const std::string& line : Lines(passwd)) {
+    if (line.starts_with("arkivvakt:")) {
+      entry = line;
+    }
+  }
+  ASSERT_FALSE(entry.empty()) << passwd;
+  // name:x:uid:gid:gecos:home:shell
+  std::vector<std::string> fields;
+  for (std::size_t start = 0;;) {
+    const std::size_t colon = entry.find(':', start);
+    fields.push_back(entry.substr(start, colon - start));
+    if (colon == std::string::npos) {
+      break;
+    }
+    start = colon + 1;
+  }
+  ASSERT_EQ(fields.size(), 7u) << entry;
+  EXPECT_EQ(fields[5], "/var/lib/arkivvakt");
+  EXPECT_EQ(fields[6], "/usr/sbin/nologin");
+  const unsigned uid = static_cast<unsigned>(std::stoul(fields[2]));
   r = RunCommand({tmpfiles->string(), "--root=" + root.string(), "--create",
                   (SourceDir() / "systemd/arkivvakt.tmpfiles").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
