@@ -12,6 +12,7 @@
 
 #include <openssl/rand.h>
 
+#include "casesystem/postgres_loader.h"
 #include "check_command.h"
 #include "commands.h"
 #include "common/clock.h"
@@ -31,7 +32,13 @@ struct DemoArgs {
   std::size_t mapper = 60;
   std::string format = "text";
   bool check_only = false;
+  std::string casesystem_dsn_file;  // load the case system into this PostgreSQL database
 };
+
+std::string ReadWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 // Two bearer tokens for the demo (archivist, metrics): kept in DIR/tokens.txt (mode 0600) so a
 // rerun can print them; only their SHA-256 goes into the configuration.
@@ -118,6 +125,30 @@ int RunDemo(const DemoArgs& args) {
       std::cerr << "arkivvakt demo: " << made.error().message << '\n';
       return kExitError;
     }
+    if (!args.casesystem_dsn_file.empty()) {
+      std::ifstream dsn_in(args.casesystem_dsn_file);
+      std::string dsn;
+      std::getline(dsn_in, dsn);
+      if (dsn.empty()) {
+        std::cerr << "arkivvakt demo: " << args.casesystem_dsn_file
+                  << ": cannot read a PostgreSQL connection string\n";
+        return kExitError;
+      }
+      if (Status loaded = casesystem::LoadCsvIntoPostgres(dsn, made->casesystem_dir);
+          !loaded.ok()) {
+        std::cerr << "arkivvakt demo: " << loaded.error().message << '\n';
+        return kExitError;
+      }
+      std::string config = ReadWholeFile(made->config);
+      const std::string csv = "kind = \"csv\"\npath = \"fagsystem\"";
+      const std::size_t at = config.find(csv);
+      if (at != std::string::npos) {
+        config.replace(at, csv.size(),
+                       "kind = \"postgresql\"\ndsn_file = \"" +
+                           std::filesystem::absolute(args.casesystem_dsn_file).string() + "\"");
+      }
+      std::ofstream(made->config, std::ios::trunc) << config;
+    }
     if (args.format == "text") {
       std::cout << "Demo municipality written to " << root.string() << ":\n"
                 << "  arkiv/              Noark 5 v5.0 arkivuttrekk, " << made->archive_documents
@@ -173,6 +204,9 @@ void RegisterDemoCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option("--schemas", args->schemas,
                   "Directory with the official Noark 5 v5.0 XSDs to ship in the extraction");
   cmd->add_option("--mapper", args->mapper, "Saksmapper in the archive (three documents each)");
+  cmd->add_option("--casesystem-dsn-file", args->casesystem_dsn_file,
+                  "File with a PostgreSQL connection string: load the case system there and read "
+                  "it from PostgreSQL instead of CSV");
   cmd->add_flag("--check-only", args->check_only,
                 "Run one check cycle in the foreground instead of starting the daemon");
   cmd->add_option("--format", args->format, "Output of --check-only: text or json")

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "noark5/writer.h"
+#include "support/postgres_cluster.h"
 #include "support/test_paths.h"
 
 namespace arkivvakt {
@@ -134,6 +135,46 @@ TEST_F(CheckCli, ConfigurationAndInputErrorsExitTwo) {
   ASSERT_FALSE(out.at("not_run").as_array().empty());
   EXPECT_TRUE(out.at("not_run").as_array()[0].at("input_failed").as_bool());
   EXPECT_NE(boost::json::serialize(out.at("not_run")).find("no-such-archive"), std::string::npos);
+}
+
+TEST(CheckCliPostgres, DemoWithTheCaseSystemInPostgreSql) {
+  std::string why;
+  bool missing = false;
+  auto* pg = testing::PostgresCluster::Shared(&why, &missing);
+  if (pg == nullptr && missing) {
+    GTEST_SKIP() << why;
+  }
+  ASSERT_NE(pg, nullptr) << why;
+  const std::string conninfo = pg->CreateDatabase("democli", &why);
+  ASSERT_FALSE(conninfo.empty()) << why;
+  TempDir dir;
+  WriteFile(dir.path() / "case.dsn", conninfo + "\n");
+  const auto r =
+      RunCommand({ArkivvaktBinary().string(), "demo", "--dir", (dir.path() / "demo").string(),
+                  "--casesystem-dsn-file", (dir.path() / "case.dsn").string(), "--check-only",
+                  "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(ReadFile(dir.path() / "demo" / "arkivvakt.toml").find("kind = \"postgresql\""),
+            std::string::npos);
+  const auto out = boost::json::parse(r.out);
+  const auto truth = boost::json::parse(ReadFile(dir.path() / "demo" / "ground-truth.json"));
+  EXPECT_TRUE(out.at("not_run").as_array().empty());
+  // Every expected deviation, with the bad row named by the relation instead of the CSV file.
+  for (const auto& e : truth.at("expected").as_array()) {
+    boost::json::object subject = e.at("subject").as_object();
+    if (e.at("check") == "REC-BAD-ROW") {
+      subject["file"] = "postgresql:case_documents";
+      subject["line"] = subject["line"].as_int64() - 1;
+    }
+    const auto& found = out.at("findings").as_array();
+    EXPECT_TRUE(std::any_of(found.begin(), found.end(),
+                            [&](const boost::json::value& f) {
+                              return f.at("check") == e.at("check") &&
+                                     SubjectMatches(subject, f.at("subject").as_object());
+                            }))
+        << "missed " << boost::json::serialize(e);
+  }
+  EXPECT_EQ(out.at("findings").as_array().size(), truth.at("expected").as_array().size());
 }
 
 }  // namespace
