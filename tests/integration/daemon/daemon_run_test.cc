@@ -1,0 +1,348 @@
+// `arkivvakt run` as systemd runs it: the real binary in the background on a demo municipality,
+// a notify socket bound by the test, HTTP on a port the daemon picks. Proves readiness, health,
+// metrics that promtool accepts, bearer-token roles, SIGHUP reloads (good and bad
+// configuration), SIGTERM shutdown with exit 0 and alerts (with an acknowledgement) that survive
+// a restart, and watchdog pings that keep coming while a long cycle runs.
+#include <fstream>
+#include <regex>
+
+#include <boost/json/src.hpp>  // header-only Boost.JSON, compiled once for this test binary
+#include <gtest/gtest.h>
+
+#include "daemon_process.h"
+#include "support/test_paths.h"
+
+#include <signal.h>
+
+namespace arkivvakt {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ArkivvaktBinary;
+using testing::DaemonProcess;
+using testing::Env;
+using testing::HttpRequest;
+using testing::MetricValue;
+using testing::NotifySocket;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr auto kStartTimeout = 20s;
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    out.push_back(line);
+  }
+  return out;
+}
+
+// One demo municipality (with its first cycle's alerts in the store) for the whole suite; each
+// test runs the daemon on its own copy.
+class DaemonRun : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    template_dir_ = new TempDir();
+    const auto demo = template_dir_->path() / "demo";
+    const auto r =
+        RunCommand({ArkivvaktBinary().string(), "demo", "--dir", demo.string(), "--check-only"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  static void TearDownTestSuite() {
+    delete template_dir_;
+    template_dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(template_dir_, nullptr);
+    demo_ = dir_.path() / "demo";
+    std::filesystem::copy(template_dir_->path() / "demo", demo_,
+                          std::filesystem::copy_options::recursive);
+    const auto tokens = Lines(ReadFile(demo_ / "tokens.txt"));
+    ASSERT_GE(tokens.size(), 2u);
+    archivist_ = tokens[0];
+    metrics_ = tokens[1];
+    notify_ = std::make_unique<NotifySocket>(dir_.path() / "notify");
+    ASSERT_TRUE(notify_->ok()) << "cannot bind " << (dir_.path() / "notify").string();
+  }
+
+  std::filesystem::path Config() const { return demo_ / "arkivvakt.toml"; }
+
+  // Starts `arkivvakt run` on the demo with NOTIFY_SOCKET (and `env`); sets port_.
+  void StartDaemon(DaemonProcess& d, Env env = {}) {
+    env.emplace_back("NOTIFY_SOCKET", notify_->path().string());
+    const std::string err =
+        d.Start({ArkivvaktBinary().string(), "run", "--config", Config().string()}, env,
+                dir_.path() / ("daemon-" + std::to_string(++starts_) + ".log"));
+    ASSERT_EQ(err, "");
+    const auto port = d.WaitForPort(kStartTimeout);
+    ASSERT_TRUE(port.has_value()) << "no listening line; log:\n" << d.Log();
+    port_ = *port;
+  }
+
+  std::string Metrics() {
+    const auto r = HttpRequest(port_, "GET", "/metrics", metrics_);
+    EXPECT_EQ(r.status, 200);
+    return r.body;
+  }
+
+  // Waits until the daemon's first cycle has finished (its STATUS= notification).
+  bool WaitForCycle(std::size_t from = 0) {
+    const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto& m = notify_->messages();
+      for (std::size_t i = from; i < m.size(); ++i) {
+        if (m[i].line.find(" findings, ") != std::string::npos) {
+          return true;
+        }
+      }
+      notify_->Drain(50ms);
+    }
+    return false;
+  }
+
+  static TempDir* template_dir_;
+  TempDir dir_;
+  std::filesystem::path demo_;
+  std::string archivist_;
+  std::string metrics_;
+  std::unique_ptr<NotifySocket> notify_;
+  int port_ = 0;
+  int starts_ = 0;
+};
+
+TempDir* DaemonRun::template_dir_ = nullptr;
+
+TEST_F(DaemonRun, ReadyHealthMetricsAndRoles) {
+  DaemonProcess d;
+  StartDaemon(d);
+  ASSERT_TRUE(notify_->WaitFor("READY=1", 5s)) << d.Log();
+
+  EXPECT_EQ(HttpRequest(port_, "GET", "/healthz").status, 200);
+  EXPECT_EQ(HttpRequest(port_, "GET", "/readyz").status, 200);
+
+  ASSERT_TRUE(WaitForCycle()) << "no STATUS after a cycle; log:\n" << d.Log();
+  const std::string metrics = Metrics();
+  EXPECT_TRUE(MetricValue(metrics, "arkivvakt_build_info").has_value()) << metrics;
+  const auto last_success = MetricValue(metrics, "arkivvakt_cycle_last_success_timestamp_seconds");
+  ASSERT_TRUE(last_success.has_value()) << metrics;
+  EXPECT_GT(*last_success, 1.7e9);  // a real Unix time, set by the cycle that just ran
+
+  // Roles: no token, the wrong role, the right role.
+  const double missing_before =
+      MetricValue(metrics, "arkivvakt_http_auth_failures_total", {"reason=\"missing\""})
+          .value_or(-1);
+  const double forbidden_before =
+      MetricValue(metrics, "arkivvakt_http_auth_failures_total", {"reason=\"forbidden\""})
+          .value_or(-1);
+  EXPECT_EQ(HttpRequest(port_, "GET", "/metrics").status, 401);
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/alerts").status, 401);
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/alerts", metrics_).status, 403);
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/alerts", "not-a-valid-token").status, 401);
+
+  const auto alerts = HttpRequest(port_, "GET", "/api/v1/alerts?limit=500", archivist_);
+  ASSERT_EQ(alerts.status, 200) << alerts.body;
+  const auto json = boost::json::parse(alerts.body);
+  const auto& list = json.at("alerts").as_array();
+  EXPECT_GE(list.size(), 20u) << "the demo injects ~29 deviations";
+  for (const auto& a : list) {
+    EXPECT_TRUE(a.as_object().contains("check"));
+  }
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/checks", archivist_).status, 200);
+
+  const std::string after = Metrics();
+  EXPECT_EQ(MetricValue(after, "arkivvakt_http_auth_failures_total", {"reason=\"missing\""}),
+            missing_before + 2)
+      << after;
+  EXPECT_EQ(MetricValue(after, "arkivvakt_http_auth_failures_total", {"reason=\"forbidden\""}),
+            forbidden_before + 1)
+      << after;
+  EXPECT_GE(
+      MetricValue(after, "arkivvakt_http_auth_failures_total", {"reason=\"invalid\""}).value_or(0),
+      1)
+      << after;
+  // No token ever appears in the log.
+  const std::string log = d.Log();
+  EXPECT_EQ(log.find(archivist_), std::string::npos);
+  EXPECT_EQ(log.find(metrics_), std::string::npos);
+
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.WaitExit(10s), 0) << d.Log();
+}
+
+TEST_F(DaemonRun, MetricsPassPromtoolCheck) {
+  if (!std::filesystem::exists("/usr/bin/promtool")) {
+    GTEST_SKIP() << "/usr/bin/promtool is not installed (Debian package prometheus)";
+  }
+  DaemonProcess d;
+  StartDaemon(d);
+  ASSERT_TRUE(WaitForCycle()) << d.Log();
+  const std::string metrics = Metrics();
+  ASSERT_NE(metrics.find("arkivvakt_findings"), std::string::npos) << metrics;
+  const auto file = dir_.path() / "metrics.txt";
+  WriteFile(file, metrics);
+  const auto lint =
+      RunCommand({"/bin/sh", "-c", "/usr/bin/promtool check metrics < '" + file.string() + "'"});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.WaitExit(10s), 0) << d.Log();
+}
+
+TEST_F(DaemonRun, SighupReloadsAGoodConfigAndKeepsTheOldOneOnABadOne) {
+  DaemonProcess d;
+  StartDaemon(d);
+  const auto ready = notify_->WaitFor("READY=1", 5s);
+  ASSERT_TRUE(ready) << d.Log();
+
+  {
+    std::ofstream out(Config(), std::ios::app);
+    out << "\n[checks]\ngrace_working_days = 7\n";
+  }
+  const std::size_t mark = notify_->messages().size();
+  ASSERT_TRUE(d.Signal(SIGHUP));
+  const auto reloading = notify_->WaitFor("RELOADING=1", 5s, mark);
+  ASSERT_TRUE(reloading) << d.Log();
+  EXPECT_TRUE(notify_->WaitFor("READY=1", 5s, *reloading + 1)) << d.Log();
+  EXPECT_TRUE(d.WaitForLog("configuration reloaded", 5s)) << d.Log();
+  EXPECT_EQ(HttpRequest(port_, "GET", "/readyz").status, 200);
+  EXPECT_EQ(MetricValue(Metrics(), "arkivvakt_config_last_reload_successful"), 1.0);
+
+  // A broken file: the daemon keeps the running configuration and says so.
+  WriteFile(Config(), ReadFile(Config()) + "\n[checks\ngrace_working_days = = 8\n");
+  const std::size_t mark2 = notify_->messages().size();
+  ASSERT_TRUE(d.Signal(SIGHUP));
+  const auto reloading2 = notify_->WaitFor("RELOADING=1", 5s, mark2);
+  ASSERT_TRUE(reloading2) << d.Log();
+  EXPECT_TRUE(notify_->WaitFor("READY=1", 5s, *reloading2 + 1)) << d.Log();
+  EXPECT_TRUE(d.WaitForLog("reload failed", 5s)) << d.Log();
+  EXPECT_TRUE(d.running());
+  EXPECT_EQ(HttpRequest(port_, "GET", "/healthz").status, 200);
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/alerts", archivist_).status, 200);
+  EXPECT_EQ(MetricValue(Metrics(), "arkivvakt_config_last_reload_successful"), 0.0);
+
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.WaitExit(10s), 0) << d.Log();
+}
+
+TEST_F(DaemonRun, SigtermStopsCleanlyAndARestartKeepsAlertsAndAcknowledgements) {
+  std::int64_t acked_id = 0;
+  std::size_t alerts_before = 0;
+  {
+    DaemonProcess d;
+    StartDaemon(d);
+    ASSERT_TRUE(notify_->WaitFor("READY=1", 5s)) << d.Log();
+    ASSERT_TRUE(WaitForCycle()) << d.Log();
+    const auto r = HttpRequest(port_, "GET", "/api/v1/alerts?limit=500", archivist_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto list = boost::json::parse(r.body).at("alerts").as_array();
+    alerts_before = list.size();
+    ASSERT_GT(alerts_before, 0u);
+    acked_id = list.at(0).at("id").to_number<std::int64_t>();
+    const auto ack =
+        HttpRequest(port_, "POST", "/api/v1/alerts/" + std::to_string(acked_id) + "/ack",
+                    archivist_, R"({"comment":"seen by the integration test"})");
+    ASSERT_EQ(ack.status, 200) << ack.body;
+    EXPECT_EQ(boost::json::parse(ack.body).at("state").as_string(), "acknowledged");
+
+    const std::size_t mark = notify_->messages().size();
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(d.Signal(SIGTERM));
+    EXPECT_TRUE(notify_->WaitFor("STOPPING=1", 10s, mark)) << d.Log();
+    EXPECT_EQ(d.WaitExit(10s), 0) << d.Log();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+    EXPECT_NE(d.Log().find("stopped"), std::string::npos) << d.Log();
+  }
+
+  DaemonProcess d;
+  StartDaemon(d);
+  ASSERT_TRUE(notify_->WaitFor("READY=1", 5s, notify_->messages().size())) << d.Log();
+  const auto r = HttpRequest(port_, "GET", "/api/v1/alerts?limit=500", archivist_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(boost::json::parse(r.body).at("alerts").as_array().size(), alerts_before);
+  const auto one =
+      HttpRequest(port_, "GET", "/api/v1/alerts/" + std::to_string(acked_id), archivist_);
+  ASSERT_EQ(one.status, 200) << one.body;
+  const auto alert = boost::json::parse(one.body);
+  EXPECT_EQ(alert.at("state").as_string(), "acknowledged") << one.body;
+  bool ack_in_history = false;
+  for (const auto& e : alert.at("history").as_array()) {
+    ack_in_history =
+        ack_in_history || (e.at("comment").as_string() == "seen by the integration test");
+  }
+  EXPECT_TRUE(ack_in_history) << one.body;
+
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.WaitExit(10s), 0) << d.Log();
+}
+
+// A larger demo (~9000 documents) makes a cycle long enough to watch the watchdog: the pings
+// come from the event loop while the cycle runs on the pool, so they must keep arriving at about
+// half of WATCHDOG_USEC and never leave a gap as long as WATCHDOG_USEC itself.
+TEST(DaemonWatchdog, PingsKeepComingDuringALongCycle) {
+  TempDir dir;
+  const auto demo = dir.path() / "demo";
+  const auto made = RunCommand({ArkivvaktBinary().string(), "demo", "--dir", demo.string(),
+                                "--mapper", "3000", "--check-only"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  NotifySocket notify(dir.path() / "notify");
+  ASSERT_TRUE(notify.ok());
+
+  DaemonProcess d;
+  ASSERT_EQ(
+      d.Start({ArkivvaktBinary().string(), "run", "--config", (demo / "arkivvakt.toml").string()},
+              {{"NOTIFY_SOCKET", notify.path().string()}, {"WATCHDOG_USEC", "400000"}},
+              dir.path() / "daemon.log"),
+      "");
+  const auto ready = notify.WaitFor("READY=1", kStartTimeout);
+  ASSERT_TRUE(ready) << d.Log();
+  // The first cycle starts right after READY=1; its end is the STATUS= line that counts findings.
+  std::optional<std::size_t> done;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!done && std::chrono::steady_clock::now() < deadline) {
+    notify.Drain(100ms);
+    for (std::size_t i = *ready; i < notify.messages().size(); ++i) {
+      if (notify.messages()[i].line.find(" findings, ") != std::string::npos) {
+        done = i;
+        break;
+      }
+    }
+  }
+  ASSERT_TRUE(done) << "the cycle did not finish; log:\n" << d.Log();
+  const auto& m = notify.messages();
+  const auto cycle = m[*done].at - m[*ready].at;
+  std::vector<std::chrono::steady_clock::time_point> pings;
+  for (std::size_t i = *ready; i <= *done; ++i) {
+    if (m[i].line == "WATCHDOG=1") {
+      pings.push_back(m[i].at);
+    }
+  }
+  const auto cycle_ms = std::chrono::duration_cast<std::chrono::milliseconds>(cycle).count();
+  ASSERT_GE(cycle_ms, 600) << "the cycle is too short to observe the watchdog";
+  // One ping per 200 ms expected; allow half of that on a loaded machine.
+  EXPECT_GE(static_cast<long>(pings.size()), cycle_ms / 400)
+      << pings.size() << " pings in a " << cycle_ms << " ms cycle";
+  auto previous = m[*ready].at;
+  std::chrono::steady_clock::duration longest{0};
+  for (const auto& p : pings) {
+    longest = std::max(longest, p - previous);
+    previous = p;
+  }
+  longest = std::max(longest, m[*done].at - previous);
+  EXPECT_LT(longest, 400ms)
+      << "a gap of " << std::chrono::duration_cast<std::chrono::milliseconds>(longest).count()
+      << " ms would trip systemd's watchdog";
+  std::cout << "[ watchdog ] " << pings.size() << " pings during a " << cycle_ms
+            << " ms cycle, longest gap "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(longest).count() << " ms\n";
+
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.WaitExit(10s), 0) << d.Log();
+}
+
+}  // namespace
+}  // namespace arkivvakt
