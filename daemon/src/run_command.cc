@@ -369,7 +369,13 @@ class Daemon {
       Log("<3>", status);
     } else {
       auto run_id = (*store)->BeginRun(now);
-      auto report = engine::RunCycle(settings->cycle, **source, store->get(), now);
+      // The daemon re-hashes document files as a rolling sweep: [schedule]
+      // sweep_bytes_per_second over each interval, continuing where the last cycle stopped.
+      engine::CycleOptions cycle = settings->cycle;
+      cycle.sweep = &sweep_cursor_;
+      cycle.fixity_byte_budget = settings->config.sweep_bytes_per_second *
+                                 static_cast<std::uint64_t>(settings->config.interval.count());
+      auto report = engine::RunCycle(cycle, **source, store->get(), now);
       if (!report.ok()) {
         status = "cycle failed: " + report.error().message;
         Log("<3>", status);
@@ -398,6 +404,14 @@ class Daemon {
         alerts::CycleCoverage coverage;
         for (const std::string& c : report->covered) {
           coverage.complete_checks.insert(c);
+        }
+        // The sweep covers its three checks for the files it hashed only.
+        for (const char* check : {"FIX-CHECKSUM", "FIX-SIZE", "FIX-MISSING-FILE"}) {
+          coverage.complete_checks.insert(check);
+          auto& keys = coverage.examined_subjects[check];
+          for (const Subject& examined : report->fixity_examined) {
+            keys.insert(alerts::SubjectKey(examined));
+          }
         }
         auto outcome = alerts::ApplyCycle(**store, **store, report->findings, coverage,
                                           settings->sinks, clock.Now());
@@ -481,6 +495,7 @@ class Daemon {
   asio::steady_timer watchdog_timer_;
   asio::signal_set signals_;
   std::atomic<bool> cycle_running_{false};
+  engine::SweepCursor sweep_cursor_;  // used by one cycle at a time (cycle_running_)
   bool stopping_ = false;
   std::unique_ptr<sinks::AlertmanagerSender> alertmanager_;
   std::unique_ptr<sinks::WebhookSender> webhook_;

@@ -164,7 +164,8 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   // 2. Archive records.
   std::vector<checks::ArchiveRecord> records;
   bool archive_ok = true;
-  if (AnySelected(only, {"REC", "LOCK", "SIG", "ACC"})) {
+  if (AnySelected(only, {"REC", "LOCK", "SIG", "ACC"}) ||
+      (options.sweep != nullptr && AnySelected(only, {"FIX"}))) {
     auto read = ReadArchiveRecords(options.archive_dir);
     if (!read.ok()) {
       archive_ok = false;
@@ -182,7 +183,8 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     CollectingSink sink;
     noark5::ValidateOptions vo;
     vo.dir = options.archive_dir;
-    vo.check_document_files = options.hash_document_files;
+    const bool sweeping = options.sweep != nullptr && options.fixity_byte_budget > 0;
+    vo.check_document_files = options.hash_document_files && !sweeping;
     vo.hash_threads = std::max(1u, options.threads);
     vo.today = DateOf(now);
     auto validated = noark5::ValidateUttrekk(vo, sink);
@@ -202,13 +204,24 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
           report.not_run.push_back({t.id, t.not_run_reason});
         }
       }
-      {
-        cover({"FIX-CHECKSUM", "FIX-SIZE", "FIX-MISSING-FILE", "FIX-UNREFERENCED-FILE",
-               "FIX-ALGORITHM", "RET-DISPOSAL-OVERDUE", "ACC-SCREENING-EXPIRED",
-               "N5-SCHEMA-UNOFFICIAL"});
+      cover({"FIX-ALGORITHM", "RET-DISPOSAL-OVERDUE", "ACC-SCREENING-EXPIRED",
+             "N5-SCHEMA-UNOFFICIAL"});
+      if (vo.check_document_files) {
+        cover({"FIX-CHECKSUM", "FIX-SIZE", "FIX-MISSING-FILE", "FIX-UNREFERENCED-FILE"});
       }
     }
     keep(sink.Take());
+  }
+
+  // 3b. The rolling fixity sweep (the daemon), over the records read in phase 2.
+  if (options.sweep != nullptr && options.fixity_byte_budget > 0 && archive_ok &&
+      AnySelected(only, {"FIX"})) {
+    SweepResult swept =
+        SweepFixity(options.archive_dir, records, *options.sweep, options.fixity_byte_budget);
+    report.documents_hashed += swept.files;
+    report.bytes_hashed += swept.bytes;
+    report.fixity_examined = std::move(swept.examined);
+    keep(std::move(swept.findings));
   }
 
   // 4. Reconciliation, deadlines, locks, paper, access.

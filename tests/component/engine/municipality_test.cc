@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -177,6 +178,43 @@ TEST_F(MunicipalityCycle, AnUnreadableArchiveIsNotRunNeverNoFindings) {
   // The case-system-only checks still ran.
   EXPECT_TRUE(std::any_of(report->findings.begin(), report->findings.end(),
                           [](const Finding& f) { return f.check == "NO-SCAN-01"; }));
+}
+
+TEST_F(MunicipalityCycle, TheRollingSweepCoversEveryFileOverSeveralCyclesWithinItsBudget) {
+  SweepCursor cursor;
+  options_.sweep = &cursor;
+  options_.fixity_byte_budget = 60 * 1024;  // a few dozen of the ~2 KB documents per cycle
+  options_.only = {"FIX"};
+  std::set<std::string> examined;
+  std::vector<Finding> fixity;
+  for (int cycle = 0; cycle < 100 && cursor.passes == 0; ++cycle) {
+    auto report = RunCycle(options_, *source_, store_.get(), m_.now);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_LE(report->bytes_hashed, options_.fixity_byte_budget + 64 * 1024);  // one file over
+    for (const Subject& s : report->fixity_examined) {
+      examined.insert(s.archive_system_id);
+    }
+    for (const Finding& f : report->findings) {
+      if (f.check == "FIX-CHECKSUM" || f.check == "FIX-MISSING-FILE") {
+        fixity.push_back(f);
+      }
+    }
+  }
+  EXPECT_EQ(cursor.passes, 1u);
+  EXPECT_EQ(examined.size(), m_.archive_documents);
+  // The two writer defects, found by the sweep with the validator's ids and subjects.
+  for (const ExpectedFinding& e : m_.expected) {
+    if (e.check == "FIX-CHECKSUM" || e.check == "FIX-MISSING-FILE") {
+      EXPECT_TRUE(std::any_of(fixity.begin(), fixity.end(),
+                              [&](const Finding& f) { return Matches(e, f); }))
+          << e.check << " " << e.subject.archive_system_id;
+    }
+  }
+  std::set<std::string> distinct;  // the last cycle wraps and may hash the first files again
+  for (const Finding& f : fixity) {
+    distinct.insert(f.check + f.subject.archive_system_id);
+  }
+  EXPECT_EQ(distinct.size(), 2u);
 }
 
 TEST_F(MunicipalityCycle, OnlySelectsFamiliesAndSkipsTheRest) {

@@ -38,6 +38,7 @@
 #include "common/calendar.h"
 #include "common/finding.h"
 #include "common/result.h"
+#include "engine/fixity_sweep.h"
 #include "signing/trust_store.h"
 
 namespace arkivvakt::engine {
@@ -46,6 +47,10 @@ struct CycleOptions {
   std::filesystem::path archive_dir;  // the Noark 5 extraction
   bool validate_extraction = true;    // phase 3
   bool hash_document_files = true;    // phase 3 hashes every document file (fixity)
+  // Rolling sweep instead (the daemon): with a cursor and a budget > 0, phase 3 reads no files
+  // and SweepFixity hashes the next `fixity_byte_budget` bytes of documents from the cursor.
+  SweepCursor* sweep = nullptr;
+  std::uint64_t fixity_byte_budget = 0;
   unsigned threads = 2;
   std::shared_ptr<const checks::RuleSet> rules;      // null: no deadline rules
   std::shared_ptr<const signing::TrustStore> trust;  // null: SIG cannot run
@@ -69,6 +74,9 @@ struct CycleReport {
   std::vector<Finding> findings;
   std::vector<std::string> covered;  // check ids (or families ending in '*') that ran completely
   std::vector<NotRun> not_run;
+  // With a rolling sweep: the subjects whose FIX-CHECKSUM/FIX-SIZE/FIX-MISSING-FILE were examined
+  // (those checks are then covered for these subjects only).
+  std::vector<Subject> fixity_examined;
   std::uint64_t case_documents = 0;
   std::uint64_t case_events = 0;
   std::uint64_t archive_records = 0;

@@ -1,0 +1,108 @@
+#include "engine/fixity_sweep.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include "common/sha256.h"
+#include "common/text.h"
+#include "noark5/catalogue.h"
+
+namespace arkivvakt::engine {
+
+namespace {
+
+// The file inside the extraction, or nullopt when the reference leaves it.
+std::optional<std::filesystem::path> Resolve(const std::filesystem::path& root,
+                                             const std::string& reference) {
+  const std::filesystem::path rel(reference);
+  if (reference.empty() || rel.is_absolute()) {
+    return std::nullopt;
+  }
+  for (const auto& part : rel) {
+    if (part == "..") {
+      return std::nullopt;
+    }
+  }
+  std::error_code ec;
+  const auto base = std::filesystem::weakly_canonical(root, ec);
+  const auto full = std::filesystem::weakly_canonical(root / rel, ec);
+  if (ec) {
+    return root / rel;  // does not exist: HashFile reports it
+  }
+  const auto [b, f] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
+  if (b != base.end()) {
+    return std::nullopt;  // a symlink points out of the extraction
+  }
+  return full;
+}
+
+}  // namespace
+
+SweepResult SweepFixity(const std::filesystem::path& extraction_dir,
+                        std::span<const checks::ArchiveRecord> records, SweepCursor& cursor,
+                        std::uint64_t byte_budget) {
+  SweepResult out;
+  if (records.empty()) {
+    return out;
+  }
+  for (std::size_t visited = 0; visited < records.size(); ++visited) {
+    if (cursor.next >= records.size()) {
+      cursor.next = 0;
+      ++cursor.passes;
+    }
+    if (out.files > 0 && out.bytes >= byte_budget) {
+      break;
+    }
+    const checks::ArchiveRecord& r = records[cursor.next++];
+    if (r.file.empty()) {
+      continue;
+    }
+    Subject subject;
+    subject.archive_system_id = r.object_id;
+    subject.file = r.file;
+    out.examined.push_back(subject);
+    const auto make = [&](std::string_view check, Severity severity, std::string message) {
+      Finding f;
+      f.check = std::string(check);
+      f.severity = severity;
+      f.subject = subject;
+      f.message = std::move(message);
+      return f;
+    };
+    const auto path = Resolve(extraction_dir, r.file);
+    if (!path) {
+      out.findings.push_back(make(noark5::check_id::kFixMissingFile, Severity::kCritical,
+                                  "referenced document file is outside the extraction"));
+      continue;
+    }
+    auto digest = HashFile(*path);
+    ++out.files;
+    if (!digest.ok()) {
+      out.findings.push_back(make(noark5::check_id::kFixMissingFile, Severity::kCritical,
+                                  digest.error().code == ErrorCode::kNotFound
+                                      ? "referenced document file does not exist"
+                                      : "document file cannot be read"));
+      continue;
+    }
+    out.bytes += digest->size;
+    if (r.size.has_value() && *r.size != digest->size) {
+      out.findings.push_back(
+          make(noark5::check_id::kFixSize, Severity::kHigh, "file size differs from filstoerrelse")
+              .AddFact("expected", std::to_string(*r.size))
+              .AddFact("actual", std::to_string(digest->size)));
+    }
+    // Only SHA-256 values (64 hex digits) are compared; other algorithms are FIX-ALGORITHM's.
+    const std::string_view declared = TrimAsciiSpace(r.checksum);
+    if (declared.size() == 64 && !EqualsIgnoreAsciiCase(declared, digest->sha256_hex)) {
+      out.findings.push_back(make(noark5::check_id::kFixChecksum, Severity::kCritical,
+                                  "SHA-256 of the document file differs from sjekksum")
+                                 .AddFact("expected", AsciiLower(declared))
+                                 .AddFact("actual", digest->sha256_hex));
+    }
+  }
+  return out;
+}
+
+}  // namespace arkivvakt::engine
