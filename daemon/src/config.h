@@ -112,6 +112,16 @@ struct Config {
 
   // [schedule]
   std::chrono::seconds interval{15 * 60};
+  // Per-family intervals; 0 = `interval`. [schedule] rec_interval, fix_interval, ...
+  std::chrono::seconds rec_interval{0};
+  std::chrono::seconds fix_interval{0};
+  std::chrono::seconds lock_interval{0};
+  std::chrono::seconds sig_interval{0};
+  std::chrono::seconds ret_interval{0};
+  std::chrono::seconds shred_interval{0};
+  std::chrono::seconds dl_interval{0};
+  std::chrono::seconds acc_interval{0};
+  std::chrono::seconds n5_interval{0};
   std::chrono::seconds full_sweep{7 * 24 * 3600};
   std::uint64_t sweep_bytes_per_second = 50ull << 20;
 
