@@ -397,6 +397,108 @@ Result<std::optional<checks::Baseline>> Store::GetBaseline(std::string_view docu
   return std::optional<checks::Baseline>(std::move(b));
 }
 
+// Bulk forms for a check cycle over a whole archive. Listing pages through the table by key
+// (bounded memory); recording inserts up to 200 rows per statement in one transaction and
+// appends ONE audit entry for the batch: its count and the SHA-256 over the batch's
+// "key sha256 size fingerprint" lines in key order, so the entry commits to every baseline
+// recorded (all rows of a batch share recorded_at, which identifies the batch).
+Status Store::ForEachBaseline(const std::function<void(checks::Baseline&&)>& on_baseline) {
+  std::string after;
+  for (;;) {
+    auto rows = Q(*db_,
+                  "SELECT document_key, sha256, byte_size, metadata_fingerprint, locked_at, "
+                  "recorded_at FROM baselines WHERE document_key > $1 ORDER BY document_key "
+                  "LIMIT 5000",
+                  {after});
+    if (!rows.ok()) {
+      return rows.error();
+    }
+    if (rows->empty()) {
+      return {};
+    }
+    for (const SqlRow& r : *rows) {
+      checks::Baseline b;
+      b.document_key = r[0].value_or("");
+      b.sha256 = r[1].value_or("");
+      std::int64_t size = 0;
+      ARKIVVAKT_ASSIGN(size, Int(r[2], "baselines.byte_size"));
+      b.size = static_cast<std::uint64_t>(size);
+      b.metadata_fingerprint = r[3].value_or("");
+      ARKIVVAKT_ASSIGN(b.locked_at, Time(r[4], "baselines.locked_at"));
+      ARKIVVAKT_ASSIGN(b.recorded_at, Time(r[5], "baselines.recorded_at"));
+      after = b.document_key;
+      on_baseline(std::move(b));
+    }
+  }
+}
+
+Result<std::uint64_t> Store::RecordBaselines(std::span<const checks::Baseline> batch) {
+  if (batch.empty()) {
+    return std::uint64_t{0};
+  }
+  std::vector<const checks::Baseline*> sorted;
+  sorted.reserve(batch.size());
+  for (const checks::Baseline& b : batch) {
+    sorted.push_back(&b);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->document_key < b->document_key; });
+  return InTransaction<std::uint64_t>(*db_, [&]() -> Result<std::uint64_t> {
+    const std::int64_t before_count = [&]() -> std::int64_t {
+      auto rows = Q(*db_, "SELECT COUNT(*) FROM baselines");
+      if (!rows.ok() || rows->empty()) {
+        return -1;
+      }
+      auto n = Int((*rows)[0][0], "count");
+      return n.ok() ? *n : -1;
+    }();
+    if (before_count < 0) {
+      return MakeError(ErrorCode::kIo, "store: cannot count baselines");
+    }
+    Sha256 digest;
+    constexpr std::size_t kRowsPerStatement = 200;
+    for (std::size_t start = 0; start < sorted.size(); start += kRowsPerStatement) {
+      const std::size_t end = std::min(sorted.size(), start + kRowsPerStatement);
+      std::string sql =
+          "INSERT INTO baselines (document_key, sha256, byte_size, metadata_fingerprint, "
+          "locked_at, recorded_at) VALUES ";
+      std::vector<SqlValue> params;
+      params.reserve((end - start) * 6);
+      for (std::size_t i = start; i < end; ++i) {
+        const checks::Baseline& b = *sorted[i];
+        const std::size_t n = params.size();
+        sql += (i == start ? "(" : ", (");
+        for (std::size_t k = 1; k <= 6; ++k) {
+          sql += "$" + std::to_string(n + k) + (k < 6 ? ", " : ")");
+        }
+        params.insert(params.end(),
+                      {b.document_key, b.sha256, Num(static_cast<std::int64_t>(b.size)),
+                       b.metadata_fingerprint, Num(b.locked_at), Num(b.recorded_at)});
+        digest.Update(b.document_key + " " + b.sha256 + " " + std::to_string(b.size) + " " +
+                      b.metadata_fingerprint + "\n");
+      }
+      sql += " ON CONFLICT (document_key) DO NOTHING";
+      ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_, sql, std::move(params)));
+    }
+    auto after_rows = Q(*db_, "SELECT COUNT(*) FROM baselines");
+    if (!after_rows.ok() || after_rows->empty()) {
+      return MakeError(ErrorCode::kIo, "store: cannot count baselines");
+    }
+    std::int64_t after_count = 0;
+    ARKIVVAKT_ASSIGN(after_count, Int((*after_rows)[0][0], "count"));
+    const auto recorded = static_cast<std::uint64_t>(after_count - before_count);
+    ARKIVVAKT_RETURN_IF_ERROR(
+        AuditInTransaction(*db_, "baselines.recorded",
+                           AuditBody()
+                               .Add("count", static_cast<std::int64_t>(recorded))
+                               .Add("offered", static_cast<std::int64_t>(sorted.size()))
+                               .Add("digest", digest.FinishHex())
+                               .Add("recorded_at", alerts::FormatUtc(sorted.front()->recorded_at)),
+                           sorted.front()->recorded_at));
+    return recorded;
+  });
+}
+
 // ---- alerts
 
 Status Store::SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events) {

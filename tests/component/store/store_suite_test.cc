@@ -195,6 +195,38 @@ TEST_F(StoreTest, KeepsTheFirstBaselineOfALockedDocument) {
   EXPECT_FALSE(none->has_value());
 }
 
+TEST_F(StoreTest, RecordsAndListsBaselinesInBulkWithOneAuditEntry) {
+  ASSERT_TRUE(
+      store_->RecordBaseline({"doc-0100", std::string(64, 'f'), 7, "old", T0(), T0()}).ok());
+  const std::size_t entries_before = store_->ReadAuditLog()->entries.size();
+  std::vector<checks::Baseline> batch;
+  for (int i = 0; i < 12001; ++i) {  // several statements and listing pages
+    char key[16];
+    std::snprintf(key, sizeof key, "doc-%04d", i);
+    batch.push_back(
+        {key, std::string(64, 'a'), static_cast<std::uint64_t>(i), "fp", T0(), T0() + hours(2)});
+  }
+  auto recorded = store_->RecordBaselines(batch);
+  ASSERT_TRUE(recorded.ok()) << recorded.error().message;
+  EXPECT_EQ(*recorded, 12000u);  // doc-0100 was there and keeps its first baseline
+  auto kept = store_->GetBaseline("doc-0100");
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->metadata_fingerprint, "old");
+  std::vector<std::string> listed;
+  ASSERT_TRUE(store_
+                  ->ForEachBaseline(
+                      [&](checks::Baseline&& b) { listed.push_back(std::move(b.document_key)); })
+                  .ok());
+  ASSERT_EQ(listed.size(), 12001u);
+  EXPECT_TRUE(std::is_sorted(listed.begin(), listed.end()));
+  const auto snap = store_->ReadAuditLog();
+  ASSERT_EQ(snap->entries.size(), entries_before + 1);
+  EXPECT_EQ(snap->entries.back().kind, "baselines.recorded");
+  EXPECT_NE(snap->entries.back().body.find("\"count\":12000"), std::string::npos)
+      << snap->entries.back().body;
+  EXPECT_TRUE(Verify().problems.empty());
+}
+
 TEST_F(StoreTest, KeepsAlertsWithTheirFullHistory) {
   auto alert = alerts::OpenAlert(MakeFinding("a-1"), T0());
   ASSERT_TRUE(store_->SaveAlert(alert, alert.history).ok());

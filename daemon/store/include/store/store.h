@@ -70,6 +70,8 @@ class Store final : public checks::RunStore,
   // checks::BaselineStore
   Result<bool> RecordBaseline(const checks::Baseline& baseline) override;
   Result<std::optional<checks::Baseline>> GetBaseline(std::string_view document_key) override;
+  Status ForEachBaseline(const std::function<void(checks::Baseline&&)>& on_baseline) override;
+  Result<std::uint64_t> RecordBaselines(std::span<const checks::Baseline> batch) override;
 
   // alerts::AlertStore
   Status SaveAlert(alerts::Alert& alert,
