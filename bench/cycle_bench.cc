@@ -1,8 +1,8 @@
 // A full check cycle (engine/cycle.h) over N case documents against N archived documents,
 // metadata only (document files excluded): case system CSV + arkivstruktur.xml read, REC, LOCK
-// (baselines in memory: no store, so the figure is the engine's), SHRED, ACC and the NO rule
-// pack. Prints wall time and peak RSS for each N, and the cost of a cycle restricted to the
-// changed documents (1%) relative to the full one.
+// (baselines in the real SQLite store), SHRED, ACC and the NO rule pack. For each N: the first
+// cycle (records every baseline) and the steady state (reads and compares them), each in its
+// own process with its wall time and peak RSS.
 //
 //   arkivvakt-bench-cycle [--work DIR] [--sizes 10000,100000,1000000]
 #include <chrono>
@@ -16,9 +16,11 @@
 
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
+#include "common/clock.h"
 #include "common/xml.h"
 #include "engine/cycle.h"
 #include "engine/municipality.h"
+#include "store/store.h"
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -41,29 +43,6 @@ std::pair<int, double> InChild(const std::function<int()>& work) {
   wait4(pid, &status, 0, &u);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 2, static_cast<double>(u.ru_maxrss) / 1024.0};
 }
-
-// Baselines in memory, so the figure is the engine's, not the database's.
-class MemoryBaselines final : public checks::BaselineStore {
- public:
-  Result<bool> RecordBaseline(const checks::Baseline& b) override {
-    return map_.emplace(b.document_key, b).second;
-  }
-
-  Result<std::optional<checks::Baseline>> GetBaseline(std::string_view key) override {
-    auto it = map_.find(std::string(key));
-    return it == map_.end() ? std::optional<checks::Baseline>{} : it->second;
-  }
-
-  Status ForEachBaseline(const std::function<void(checks::Baseline&&)>& fn) override {
-    for (const auto& [k, b] : map_) {
-      fn(checks::Baseline(b));
-    }
-    return {};
-  }
-
- private:
-  std::map<std::string, checks::Baseline> map_;
-};
 
 }  // namespace
 
@@ -90,8 +69,8 @@ int main(int argc, char** argv) {
     std::cerr << rules.error().message << "\n";
     return 2;
   }
-  std::printf("%10s %12s %12s %10s %14s\n", "documents", "generate_s", "cycle_s", "rss_mb",
-              "findings");
+  std::printf("%10s %8s %12s %12s %14s %12s %10s\n", "documents", "cycle", "generate_s", "cycle_s",
+              "findings", "baselines", "rss_mb");
   for (std::size_t n : sizes) {
     const auto dir = work / std::to_string(n);
     std::filesystem::remove_all(dir);
@@ -114,35 +93,47 @@ int main(int argc, char** argv) {
     }
     const double gen_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
-    double cycle_s = 0;
-    auto [cycle_rc, cycle_rss] = InChild([&] {
-      engine::CycleOptions co;
-      co.archive_dir = dir / "arkiv";
-      co.validate_extraction = false;
-      co.rules = *rules;
-      auto source = casesystem::MakeCsvSource(dir / "fagsystem");
-      MemoryBaselines baselines;
-      const auto c0 = std::chrono::steady_clock::now();
-      auto tz = TimeZone::Load("Europe/Oslo");
-      const Instant now =
-          tz->FromLocal(LocalTime{std::chrono::local_days{std::chrono::year{2026} / 11 / 24}} +
-                        std::chrono::hours{12});
-      auto report = engine::RunCycle(co, *source, &baselines, now);
-      cycle_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
-      if (!report.ok()) {
-        std::cerr << report.error().message << "\n";
+    // Two cycles on the real SQLite store: the first records every lock baseline, the second
+    // is the steady state (baselines read back and compared). Each in its own process.
+    for (const char* which : {"first", "steady"}) {
+      auto [cycle_rc, cycle_rss] = InChild([&] {
+        SystemClock clock;
+        store::StoreOptions so;
+        so.sqlite.path = dir / "state.db";
+        auto st = store::Store::Open(so, clock);
+        if (!st.ok()) {
+          std::cerr << st.error().message << "\n";
+          return 2;
+        }
+        engine::CycleOptions co;
+        co.archive_dir = dir / "arkiv";
+        co.validate_extraction = false;
+        co.rules = *rules;
+        auto source = casesystem::MakeCsvSource(dir / "fagsystem");
+        auto tz = TimeZone::Load("Europe/Oslo");
+        const Instant now =
+            tz->FromLocal(LocalTime{std::chrono::local_days{std::chrono::year{2026} / 11 / 24}} +
+                          std::chrono::hours{12});
+        const auto c0 = std::chrono::steady_clock::now();
+        auto report = engine::RunCycle(co, *source, st->get(), now);
+        const double cycle_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
+        if (!report.ok()) {
+          std::cerr << report.error().message << "\n";
+          return 2;
+        }
+        std::printf("%10zu %8s %12.2f %12.2f %14zu %12llu", n, which, gen_s, cycle_s,
+                    report->findings.size(),
+                    static_cast<unsigned long long>(report->baselines_recorded));
+        std::fflush(stdout);
+        return 0;
+      });
+      if (cycle_rc != 0) {
         return 2;
       }
-      std::printf("%10zu %12.2f %12.2f %10s %14zu\n", n, gen_s, cycle_s, "",
-                  report->findings.size());
-      std::fflush(stdout);
-      return 0;
-    });
-    if (cycle_rc != 0) {
-      return 2;
+      std::printf(" %10.1f\n", cycle_rss);
     }
-    std::printf("%10s %12s %12s %10.1f %14s  (generator peak RSS %.1f MB)\n", "", "", "", cycle_rss,
-                "", gen_rss);
+    (void)gen_rss;
     std::filesystem::remove_all(dir);
   }
   return 0;

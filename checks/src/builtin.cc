@@ -101,7 +101,7 @@ bool IsLocked(const ArchiveRecord& r) {
 
 LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const CaseEvent> events,
                       std::span<const ArchiveRecord> records, std::span<const MatchedPair> pairs,
-                      const std::function<const Baseline*(std::string_view)>& baseline_of,
+                      const std::function<const Baseline*(const ArchiveRecord&)>& baseline_of,
                       const LockOptions& options, const TimeZone& tz,
                       const HolidayCalendar& calendar) {
   LockResult out;
@@ -196,7 +196,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     if (rec.system_id.empty() || !IsLocked(rec) || !seen.insert(rec.system_id).second) {
       continue;
     }
-    const Baseline* b = baseline_of(rec.system_id);
+    const Baseline* b = baseline_of(rec);
     if (b == nullptr) {
       Baseline nb;
       nb.document_key = rec.system_id;

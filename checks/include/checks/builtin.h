@@ -87,12 +87,14 @@ struct LockResult {
   std::vector<Baseline> new_baselines;  // locked records seen for the first time (record them)
 };
 
-// `baseline_of` returns the stored baseline for an archive systemID, or nullptr.
+// `baseline_of` returns the stored baseline for a locked record (looked up by its systemID), or
+// nullptr when it has none yet. It gets the record so that a caller holding only digests of the
+// baselines can answer "unchanged" cheaply (a baseline equal to the record's values).
 // `pairs` are the unambiguous matches from Reconcile (to find a record's case document, whose
 // events say who unlocked it).
 LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const CaseEvent> events,
                       std::span<const ArchiveRecord> records, std::span<const MatchedPair> pairs,
-                      const std::function<const Baseline*(std::string_view)>& baseline_of,
+                      const std::function<const Baseline*(const ArchiveRecord&)>& baseline_of,
                       const LockOptions& options, const TimeZone& tz,
                       const HolidayCalendar& calendar);
 

@@ -51,7 +51,7 @@ TEST(Locks, FirstSightingRecordsABaselineAndAChangeIsFound) {
   LockOptions o;
   o.now = now;
   auto first = CheckLocks(
-      {}, {}, records, {}, [](std::string_view) { return nullptr; }, o, Oslo(), Norway());
+      {}, {}, records, {}, [](const ArchiveRecord&) { return nullptr; }, o, Oslo(), Norway());
   EXPECT_TRUE(first.findings.empty());
   ASSERT_EQ(first.new_baselines.size(), 2u);
   EXPECT_EQ(first.new_baselines[0].sha256, "aa");
@@ -63,8 +63,8 @@ TEST(Locks, FirstSightingRecordsABaselineAndAChangeIsFound) {
   records[0].metadata_fingerprint = "fp2";
   auto second = CheckLocks(
       {}, {}, records, {},
-      [&](std::string_view k) -> const Baseline* {
-        auto it = stored.find(k);
+      [&](const ArchiveRecord& r) -> const Baseline* {
+        auto it = stored.find(r.system_id);
         return it == stored.end() ? nullptr : &it->second;
       },
       o, Oslo(), Norway());
@@ -88,12 +88,14 @@ TEST(Locks, AnAuthorisedUnlockAfterTheBaselineMakesTheChangeLegitimate) {
   LockOptions o;
   o.now = t0 + 24h;
   auto allowed = CheckLocks(
-      w.docs, w.events, records, pairs, [&](std::string_view) { return &b; }, o, Oslo(), Norway());
+      w.docs, w.events, records, pairs, [&](const ArchiveRecord&) { return &b; }, o, Oslo(),
+      Norway());
   EXPECT_TRUE(Of(allowed.findings, kLockChanged).empty());
   // The same change unlocked by a case officer: changed, and an unauthorised unlock.
   w.events[0].actor_role = "saksbehandler";
   auto refused = CheckLocks(
-      w.docs, w.events, records, pairs, [&](std::string_view) { return &b; }, o, Oslo(), Norway());
+      w.docs, w.events, records, pairs, [&](const ArchiveRecord&) { return &b; }, o, Oslo(),
+      Norway());
   EXPECT_EQ(Of(refused.findings, kLockChanged).size(), 1u);
   EXPECT_EQ(Of(refused.findings, kLockUnauthorisedUnlock).size(), 1u);
 }
@@ -105,11 +107,11 @@ TEST(Locks, NotRelockedWithinTwoWorkingDays) {
   LockOptions o;
   o.now = Local("Europe/Oslo", 2026, 3, 10, 23, 0);  // Tuesday: due end of day
   auto in_time = CheckLocks(
-      {}, w.events, {}, {}, [](std::string_view) { return nullptr; }, o, Oslo(), Norway());
+      {}, w.events, {}, {}, [](const ArchiveRecord&) { return nullptr; }, o, Oslo(), Norway());
   EXPECT_TRUE(Of(in_time.findings, kLockNotRelocked).empty());
   o.now = Local("Europe/Oslo", 2026, 3, 11, 0, 5);
   auto late = CheckLocks(
-      {}, w.events, {}, {}, [](std::string_view) { return nullptr; }, o, Oslo(), Norway());
+      {}, w.events, {}, {}, [](const ArchiveRecord&) { return nullptr; }, o, Oslo(), Norway());
   EXPECT_EQ(Of(late.findings, kLockNotRelocked).size(), 1u);
 }
 
@@ -121,7 +123,7 @@ TEST(Locks, DispatchedDraftWasNeverFinalised) {
   LockOptions o;
   o.now = t + 1h;
   auto r = CheckLocks(
-      w.docs, {}, {}, {}, [](std::string_view) { return nullptr; }, o, Oslo(), Norway());
+      w.docs, {}, {}, {}, [](const ArchiveRecord&) { return nullptr; }, o, Oslo(), Norway());
   auto found = Of(r.findings, kLockNotFinalised);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0]->subject.case_document_id, "D1");
