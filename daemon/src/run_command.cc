@@ -30,7 +30,9 @@
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
+#include "alerts/audit_log.h"
 #include "alerts/cycle.h"
+#include "alerts/payload.h"
 #include "api/alert_api.h"
 #include "checks/builtin.h"
 #include "commands.h"
@@ -310,6 +312,52 @@ class Daemon {
                                     boost::json::serialize(boost::json::object{{"runs", items}}));
         },
         http::Execution::kBlocking);
+    // The audit log for auditors: the chain verified now (without checkpoint signatures: that is
+    // `arkivvakt audit verify`, which has the report certificate) and the latest entries.
+    (void)router_.Add(
+        http::Verb::kGet, "/api/v1/audit", {Role::kAuditor, Role::kArchivist},
+        [this](const http::Request& request, const http::PathParams&) {
+          std::size_t limit = 100;
+          if (auto l = request.Query("limit")) {
+            limit = std::clamp<std::size_t>(std::strtoul(std::string(*l).c_str(), nullptr, 10), 1,
+                                            1000);
+          }
+          SystemClock clock;
+          auto store = OpenOrCreateStore(Current()->config, clock);
+          if (!store.ok()) {
+            metrics_.StoreError();
+            return http::ErrorResponse(503, "store unavailable");
+          }
+          auto snap = (*store)->ReadAuditLog();
+          if (!snap.ok()) {
+            metrics_.StoreError();
+            return http::ErrorResponse(503, "store unavailable");
+          }
+          const auto v = alerts::VerifyAuditLog(snap->entries, snap->checkpoints, nullptr);
+          boost::json::array problems;
+          for (const auto& p : v.problems) {
+            problems.push_back({{"seq", p.seq}, {"detail", p.detail}});
+          }
+          boost::json::array entries;
+          const std::size_t from = snap->entries.size() > limit ? snap->entries.size() - limit : 0;
+          for (std::size_t i = snap->entries.size(); i-- > from;) {
+            const auto& e = snap->entries[i];
+            entries.push_back({{"seq", e.seq},
+                               {"recorded_at", alerts::FormatRfc3339(e.recorded_at)},
+                               {"kind", e.kind},
+                               {"body", e.body},
+                               {"leaf_hash", e.leaf_hash}});
+          }
+          return http::JsonResponse(
+              200, boost::json::serialize(boost::json::object{{"verification",
+                                                               {{"entries", v.entries},
+                                                                {"checkpoints", v.checkpoints},
+                                                                {"unanchored", v.unanchored},
+                                                                {"head_root", v.head_root},
+                                                                {"problems", problems}}},
+                                                              {"entries", entries}}));
+        },
+        http::Execution::kBlocking);
     (void)router_.Add(http::Verb::kPost, "/api/v1/runs", {Role::kArchivist},
                       [this](const http::Request&, const http::PathParams&) {
                         asio::post(io_, [this] {
@@ -446,7 +494,8 @@ class Daemon {
         status = "cycle failed: " + report.error().message;
         Log("<3>", status);
         if (run_id.ok()) {
-          (void)(*store)->EndRun(*run_id, now, checks::RunOutcome::kFailed, {});
+          (void)(*store)->EndRun(*run_id, std::chrono::floor<std::chrono::seconds>(clock.Now()),
+                                 checks::RunOutcome::kFailed, {});
         }
       } else {
         ok = std::none_of(report->not_run.begin(), report->not_run.end(),
@@ -498,7 +547,7 @@ class Daemon {
           for (const auto& [check, n] : by_check) {
             counts.push_back({check, n});
           }
-          (void)(*store)->EndRun(*run_id, now,
+          (void)(*store)->EndRun(*run_id, std::chrono::floor<std::chrono::seconds>(clock.Now()),
                                  ok ? checks::RunOutcome::kSucceeded : checks::RunOutcome::kFailed,
                                  counts);
         }
