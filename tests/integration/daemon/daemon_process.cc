@@ -1,5 +1,6 @@
 #include "daemon_process.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -282,9 +283,23 @@ HttpResponse HttpRequest(int port, const std::string& method, const std::string&
     }
     sent += static_cast<std::size_t>(n);
   }
+  // Reads until the peer closes or, when the answer has a Content-Length, until the body is
+  // complete (a server may keep the connection open despite "Connection: close").
   std::string raw;
   char buf[16384];
   for (;;) {
+    const std::size_t end = raw.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      std::string head = raw.substr(0, end);
+      for (char& c : head) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      const std::size_t cl = head.find("\r\ncontent-length:");
+      if (cl != std::string::npos &&
+          raw.size() >= end + 4 + std::strtoul(head.c_str() + cl + 17, nullptr, 10)) {
+        break;
+      }
+    }
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n <= 0) {
       break;
