@@ -5,7 +5,8 @@
 # (/proc/PID/status VmRSS) before and after the load.
 #
 #   bench/api_load.sh [BUILD_DIR]     (BUILD_DIR defaults to build/bench, built Release)
-# ALERTS (default 100000), DURATION (default 60s), THREADS (2), CONNECTIONS (200).
+# ALERTS (default 100000), DURATION (default 60s), THREADS (2), CONNECTIONS (200); VERBOSE=1
+# prints wrk's full output (latency distribution) on stderr.
 #
 # The data: `arkivvakt demo --check-only` makes a demo municipality whose first cycle opens ~29
 # alerts. The daemon is started on it with [schedule] interval = "1h" and its own first cycle is
@@ -86,12 +87,12 @@ matching="$(sqlite3 "$db" "SELECT COUNT(*) FROM alerts WHERE state = 'open' AND 
 rss() { awk '/^VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$pid/status"; }
 rss_start="$(rss)"
 
-# load LABEL TARGET: wrk's figures in one line.
+# load LABEL TARGET: wrk's figures in one line (the full wrk output with VERBOSE=1).
 load() {
   local label="$1" target="$2" out
   out="$(wrk -t"$threads" -c"$connections" -d"$duration" --latency \
            -H "Authorization: Bearer $token" "http://127.0.0.1:$port$target")"
-  echo "$out" > "$work/wrk-$label.txt"
+  [ -z "${VERBOSE:-}" ] || echo "$out" >&2
   local rps p99 non2xx sockerr
   rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
@@ -101,7 +102,7 @@ load() {
     "${non2xx:-0}" "${sockerr:-socket errors: none}"
 }
 
-echo "arkivvakt $("$av" --version 2>/dev/null | head -1) — $total alerts in SQLite," \
+echo "$("$av" --version 2>/dev/null | head -1) — $total alerts in SQLite," \
   "wrk -t$threads -c$connections -d$duration, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 load "GET /api/v1/alerts?limit=100" "/api/v1/alerts?limit=100"
 load "GET ...?state=open&check=$check&limit=100 ($matching)" \
