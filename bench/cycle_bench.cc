@@ -114,18 +114,26 @@ int main(int argc, char** argv) {
         const Instant now =
             tz->FromLocal(LocalTime{std::chrono::local_days{std::chrono::year{2026} / 11 / 24}} +
                           std::chrono::hours{12});
-        const auto c0 = std::chrono::steady_clock::now();
-        auto report = engine::RunCycle(co, *source, st->get(), now);
-        const double cycle_s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
-        if (!report.ok()) {
-          std::cerr << report.error().message << "\n";
-          return 2;
+        engine::ArchiveCache cache;
+        co.archive_cache = &cache;
+        // "steady" runs twice in its process: the second with the archive's records cached
+        // (arkivstruktur.xml unchanged), as the daemon's cycles over a static extraction are.
+        const int runs = std::string_view(which) == "steady" ? 2 : 1;
+        for (int run = 0; run < runs; ++run) {
+          const auto c0 = std::chrono::steady_clock::now();
+          auto report = engine::RunCycle(co, *source, st->get(), now);
+          const double cycle_s =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
+          if (!report.ok()) {
+            std::cerr << report.error().message << "\n";
+            return 2;
+          }
+          std::printf("%10zu %8s %12.2f %12.2f %14zu %12llu%s", n, run == 0 ? which : "cached",
+                      gen_s, cycle_s, report->findings.size(),
+                      static_cast<unsigned long long>(report->baselines_recorded),
+                      run + 1 < runs ? "\n" : "");
+          std::fflush(stdout);
         }
-        std::printf("%10zu %8s %12.2f %12.2f %14zu %12llu", n, which, gen_s, cycle_s,
-                    report->findings.size(),
-                    static_cast<unsigned long long>(report->baselines_recorded));
-        std::fflush(stdout);
         return 0;
       });
       if (cycle_rc != 0) {

@@ -487,6 +487,7 @@ class Daemon {
         }
       }
       cycle.sweep = &sweep_cursor_;
+      cycle.archive_cache = &archive_cache_;
       cycle.fixity_byte_budget = settings->config.sweep_bytes_per_second *
                                  static_cast<std::uint64_t>(settings->config.interval.count());
       auto report = engine::RunCycle(cycle, **source, store->get(), now);
@@ -614,7 +615,8 @@ class Daemon {
   asio::steady_timer watchdog_timer_;
   asio::signal_set signals_;
   std::atomic<bool> cycle_running_{false};
-  engine::SweepCursor sweep_cursor_;  // used by one cycle at a time (cycle_running_)
+  engine::SweepCursor sweep_cursor_;    // used by one cycle at a time (cycle_running_)
+  engine::ArchiveCache archive_cache_;  // likewise
   bool stopping_ = false;
   std::unique_ptr<sinks::AlertmanagerSender> alertmanager_;
   std::unique_ptr<sinks::WebhookSender> webhook_;

@@ -16,6 +16,8 @@
 #include "noark5/validator.h"
 #include "signing/verifier.h"
 
+#include <sys/stat.h>
+
 namespace arkivvakt::engine {
 
 namespace {
@@ -101,6 +103,19 @@ int Badness(signing::Indication i) {
 
 }  // namespace
 
+std::optional<std::string> ArchiveCache::IdentityOf(const std::filesystem::path& extraction_dir) {
+  struct stat st {};
+
+  const auto path = extraction_dir / "arkivstruktur.xml";
+  if (::stat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+         std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ctim.tv_sec) + "." +
+         std::to_string(st.st_ctim.tv_nsec);
+}
+
 bool Selected(const std::vector<std::string>& only, std::string_view check) {
   if (only.empty()) {
     return true;
@@ -180,21 +195,36 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   report.case_documents = documents.size();
   report.case_events = events.size();
 
-  // 2. Archive records.
-  std::vector<checks::ArchiveRecord> records;
+  // 2. Archive records (from the cache when arkivstruktur.xml is the file read last time).
+  std::shared_ptr<const std::vector<checks::ArchiveRecord>> records_held =
+      std::make_shared<const std::vector<checks::ArchiveRecord>>();
   bool archive_ok = true;
   if (AnySelected(only, {"REC", "LOCK", "SIG", "ACC"}) ||
       (options.sweep != nullptr && AnySelected(only, {"FIX"}))) {
-    auto read = ReadArchiveRecords(options.archive_dir);
-    if (!read.ok()) {
-      archive_ok = false;
-      report.not_run.push_back(
-          {"REC,LOCK,SIG,ACC",
-           "archive " + options.archive_dir.string() + ": " + read.error().message, true});
+    const auto identity = ArchiveCache::IdentityOf(options.archive_dir);
+    if (options.archive_cache != nullptr && identity.has_value() &&
+        options.archive_cache->identity == identity && options.archive_cache->records) {
+      records_held = options.archive_cache->records;
+      report.archive_from_cache = true;
     } else {
-      records = std::move(*read);
+      auto read = ReadArchiveRecords(options.archive_dir);
+      if (!read.ok()) {
+        archive_ok = false;
+        report.not_run.push_back(
+            {"REC,LOCK,SIG,ACC",
+             "archive " + options.archive_dir.string() + ": " + read.error().message, true});
+      } else {
+        records_held = std::make_shared<const std::vector<checks::ArchiveRecord>>(std::move(*read));
+        // Cached only if the file did not change while it was read.
+        if (options.archive_cache != nullptr && identity.has_value() &&
+            ArchiveCache::IdentityOf(options.archive_dir) == identity) {
+          options.archive_cache->identity = identity;
+          options.archive_cache->records = records_held;
+        }
+      }
     }
   }
+  const std::vector<checks::ArchiveRecord>& records = *records_held;
   report.archive_records = records.size();
 
   // 3. The extraction itself.

@@ -141,8 +141,16 @@ TEST_F(MunicipalityCycle, TheSameCaseSystemInPostgreSqlGivesTheSameFindings) {
 }
 
 TEST_F(MunicipalityCycle, ALockedRecordChangedBetweenCyclesIsLockChanged) {
+  ArchiveCache cache;
+  options_.archive_cache = &cache;
   auto first = RunCycle(options_, *source_, store_.get(), m_.now);
   ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_FALSE(first->archive_from_cache);
+  // An unchanged extraction is not read again; the findings are the same.
+  auto cached = RunCycle(options_, *source_, store_.get(), m_.now);
+  ASSERT_TRUE(cached.ok()) << cached.error().message;
+  EXPECT_TRUE(cached->archive_from_cache);
+  EXPECT_EQ(cached->findings.size(), first->findings.size());
   EXPECT_TRUE(std::none_of(first->findings.begin(), first->findings.end(),
                            [](const Finding& f) { return f.check == "LOCK-CHANGED"; }));
   // Someone edits a locked document's title in the archive.
@@ -158,6 +166,7 @@ TEST_F(MunicipalityCycle, ALockedRecordChangedBetweenCyclesIsLockChanged) {
 
   auto second = RunCycle(options_, *source_, store_.get(), m_.now + std::chrono::hours{1});
   ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_FALSE(second->archive_from_cache);  // the file changed: read again
   const auto changed =
       std::count_if(second->findings.begin(), second->findings.end(), [&](const Finding& f) {
         return f.check == "LOCK-CHANGED" && f.subject.archive_system_id == system_id;

@@ -29,10 +29,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "casesystem/source.h"
+#include "checks/reconcile.h"
 #include "checks/rule_pack.h"
 #include "checks/store.h"
 #include "common/calendar.h"
@@ -43,6 +45,16 @@
 
 namespace arkivvakt::engine {
 
+// The archive's records kept between cycles (the daemon holds one): arkivstruktur.xml is read
+// again only when its identity (device, inode, size, mtime, ctime) changed, which is what makes a
+// cycle over an unchanged extraction cheap. Used by one cycle at a time.
+struct ArchiveCache {
+  std::optional<std::string> identity;
+  std::shared_ptr<const std::vector<checks::ArchiveRecord>> records;
+
+  static std::optional<std::string> IdentityOf(const std::filesystem::path& extraction_dir);
+};
+
 struct CycleOptions {
   std::filesystem::path archive_dir;  // the Noark 5 extraction
   bool validate_extraction = true;    // phase 3
@@ -51,6 +63,7 @@ struct CycleOptions {
   // and SweepFixity hashes the next `fixity_byte_budget` bytes of documents from the cursor.
   SweepCursor* sweep = nullptr;
   std::uint64_t fixity_byte_budget = 0;
+  ArchiveCache* archive_cache = nullptr;  // null: read arkivstruktur.xml every cycle
   unsigned threads = 2;
   std::shared_ptr<const checks::RuleSet> rules;      // null: no deadline rules
   std::shared_ptr<const signing::TrustStore> trust;  // null: SIG cannot run
@@ -80,6 +93,7 @@ struct CycleReport {
   std::uint64_t case_documents = 0;
   std::uint64_t case_events = 0;
   std::uint64_t archive_records = 0;
+  bool archive_from_cache = false;
   std::uint64_t documents_hashed = 0;
   std::uint64_t bytes_hashed = 0;
   std::uint64_t signatures_verified = 0;
