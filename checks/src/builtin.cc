@@ -9,10 +9,13 @@
 #include <utility>
 
 #include "common/text.h"
+#include "finding_subjects.h"
 
 namespace arkivvakt::checks {
 
 namespace {
+
+using internal::ForDocument;
 
 constexpr std::array<std::string_view, 13> kBuiltinIds = {
     kLockChanged,
@@ -41,22 +44,9 @@ bool AtLeastFinalised(DocumentStatus s) {
          s == DocumentStatus::kDispatched || s == DocumentStatus::kArchived;
 }
 
-Finding ForDocument(std::string_view check, Severity severity, const CaseDocument& d) {
-  Finding f;
-  f.check = std::string(check);
-  f.severity = severity;
-  f.subject.archive_system_id = d.archive_system_id;
-  f.subject.case_document_id = d.document_id;
-  f.subject.case_id = d.case_id;
-  return f;
-}
-
+// Record findings here also name the document file.
 Finding ForRecord(std::string_view check, Severity severity, const ArchiveRecord& r) {
-  Finding f;
-  f.check = std::string(check);
-  f.severity = severity;
-  f.subject.archive_system_id = r.system_id;
-  f.subject.case_id = r.case_id;
+  Finding f = internal::ForRecord(check, severity, r);
   f.subject.file = r.file;
   return f;
 }

@@ -9,10 +9,14 @@
 #include <vector>
 
 #include "common/text.h"
+#include "finding_subjects.h"
 
 namespace arkivvakt::checks {
 
 namespace {
+
+using internal::ForDocument;
+using internal::ForRecord;
 
 bool IsAny(std::string_view value, std::initializer_list<std::string_view> names) {
   return std::any_of(names.begin(), names.end(),
@@ -60,25 +64,6 @@ std::string Join(const std::vector<std::string_view>& parts) {
     out += p;
   }
   return out;
-}
-
-Finding ForDocument(std::string_view check, Severity severity, const CaseDocument& d) {
-  Finding f;
-  f.check = std::string(check);
-  f.severity = severity;
-  f.subject.archive_system_id = d.archive_system_id;
-  f.subject.case_document_id = d.document_id;
-  f.subject.case_id = d.case_id;
-  return f;
-}
-
-Finding ForRecord(std::string_view check, Severity severity, const ArchiveRecord& r) {
-  Finding f;
-  f.check = std::string(check);
-  f.severity = severity;
-  f.subject.archive_system_id = r.system_id;
-  f.subject.case_id = r.case_id;
-  return f;
 }
 
 std::string_view ArchiveStateName(ArchiveState s) {

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "common/clock.h"
 #include "config.h"
+#include "cycle_setup.h"
 #include "signing/signer.h"
 #include "signing/trust_store.h"
 #include "store/checkpoint.h"
@@ -42,25 +43,7 @@ int Fail(const Error& e) {
 }
 
 Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, const Clock& clock) {
-  store::StoreOptions o;
-  o.origin = config.audit_origin;
-  if (config.store_backend == StoreBackend::kSqlite) {
-    o.backend = store::Backend::kSqlite;
-    o.sqlite.path = config.store_path;
-    if (!std::filesystem::exists(o.sqlite.path)) {
-      return MakeError(ErrorCode::kNotFound, o.sqlite.path.string() + ": no store here");
-    }
-  } else {
-    o.backend = store::Backend::kPostgres;
-    auto dsn = ReadDsn(config);
-    if (!dsn.ok()) {
-      return dsn.error();
-    }
-    o.postgres.conninfo = std::move(*dsn);
-    o.postgres.statement_timeout = std::chrono::milliseconds(config.statement_timeout_ms);
-    o.postgres.reconnect_attempts = 3;
-  }
-  return store::Store::Open(o, clock);
+  return daemon::OpenStore(config, clock, StoreOpening::kExisting);
 }
 
 int Verify(const AuditArgs& args) {

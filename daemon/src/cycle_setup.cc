@@ -30,12 +30,19 @@ Result<std::string> ReadFirstLine(const std::filesystem::path& file, std::string
 
 }  // namespace
 
-Result<std::unique_ptr<store::Store>> OpenOrCreateStore(const Config& config, const Clock& clock) {
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, const Clock& clock,
+                                                StoreOpening opening) {
   store::StoreOptions o;
   o.origin = config.audit_origin;
   if (config.store_backend == StoreBackend::kSqlite) {
     o.backend = store::Backend::kSqlite;
     o.sqlite.path = config.store_path;
+    if (opening == StoreOpening::kExisting) {
+      if (!std::filesystem::exists(o.sqlite.path)) {
+        return MakeError(ErrorCode::kNotFound, o.sqlite.path.string() + ": no store here");
+      }
+      return store::Store::Open(o, clock);
+    }
     std::error_code ec;
     std::filesystem::create_directories(o.sqlite.path.parent_path(), ec);
     if (ec) {

@@ -17,8 +17,17 @@
 
 namespace arkivvakt::daemon {
 
-// Opens (creating when missing: the state directory and the SQLite file) the configured store.
-Result<std::unique_ptr<store::Store>> OpenOrCreateStore(const Config& config, const Clock& clock);
+// Opens the configured store. kCreate makes the state directory and the SQLite file when
+// missing (check, run); kExisting refuses a SQLite file that is not there (audit: reading an
+// empty new store would look like an intact log).
+enum class StoreOpening { kCreate, kExisting };
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& config, const Clock& clock,
+                                                StoreOpening opening);
+
+inline Result<std::unique_ptr<store::Store>> OpenOrCreateStore(const Config& config,
+                                                               const Clock& clock) {
+  return OpenStore(config, clock, StoreOpening::kCreate);
+}
 
 // The configured case system ([casesystem] kind = "csv" | "postgresql").
 Result<std::unique_ptr<casesystem::CaseSystemSource>> MakeCaseSystemSource(const Config& config);

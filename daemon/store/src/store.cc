@@ -373,6 +373,25 @@ Result<bool> Store::RecordBaseline(const checks::Baseline& b) {
   });
 }
 
+namespace {
+
+// One row of SELECT document_key, sha256, byte_size, metadata_fingerprint, locked_at,
+// recorded_at FROM baselines.
+Result<checks::Baseline> BaselineFromRow(const SqlRow& r) {
+  checks::Baseline b;
+  b.document_key = r[0].value_or("");
+  b.sha256 = r[1].value_or("");
+  std::int64_t size = 0;
+  ARKIVVAKT_ASSIGN(size, Int(r[2], "baselines.byte_size"));
+  b.size = static_cast<std::uint64_t>(size);
+  b.metadata_fingerprint = r[3].value_or("");
+  ARKIVVAKT_ASSIGN(b.locked_at, Time(r[4], "baselines.locked_at"));
+  ARKIVVAKT_ASSIGN(b.recorded_at, Time(r[5], "baselines.recorded_at"));
+  return b;
+}
+
+}  // namespace
+
 Result<std::optional<checks::Baseline>> Store::GetBaseline(std::string_view document_key) {
   auto rows = Q(*db_,
                 "SELECT document_key, sha256, byte_size, metadata_fingerprint, locked_at, "
@@ -384,17 +403,11 @@ Result<std::optional<checks::Baseline>> Store::GetBaseline(std::string_view docu
   if (rows->empty()) {
     return std::optional<checks::Baseline>{};
   }
-  const auto& r = (*rows)[0];
-  checks::Baseline b;
-  b.document_key = r[0].value_or("");
-  b.sha256 = r[1].value_or("");
-  std::int64_t size = 0;
-  ARKIVVAKT_ASSIGN(size, Int(r[2], "baselines.byte_size"));
-  b.size = static_cast<std::uint64_t>(size);
-  b.metadata_fingerprint = r[3].value_or("");
-  ARKIVVAKT_ASSIGN(b.locked_at, Time(r[4], "baselines.locked_at"));
-  ARKIVVAKT_ASSIGN(b.recorded_at, Time(r[5], "baselines.recorded_at"));
-  return std::optional<checks::Baseline>(std::move(b));
+  auto b = BaselineFromRow((*rows)[0]);
+  if (!b.ok()) {
+    return b.error();
+  }
+  return std::optional<checks::Baseline>(std::move(*b));
 }
 
 // Bulk forms for a check cycle over a whole archive. Listing pages through the table by key
@@ -417,17 +430,12 @@ Status Store::ForEachBaseline(const std::function<void(checks::Baseline&&)>& on_
       return {};
     }
     for (const SqlRow& r : *rows) {
-      checks::Baseline b;
-      b.document_key = r[0].value_or("");
-      b.sha256 = r[1].value_or("");
-      std::int64_t size = 0;
-      ARKIVVAKT_ASSIGN(size, Int(r[2], "baselines.byte_size"));
-      b.size = static_cast<std::uint64_t>(size);
-      b.metadata_fingerprint = r[3].value_or("");
-      ARKIVVAKT_ASSIGN(b.locked_at, Time(r[4], "baselines.locked_at"));
-      ARKIVVAKT_ASSIGN(b.recorded_at, Time(r[5], "baselines.recorded_at"));
-      after = b.document_key;
-      on_baseline(std::move(b));
+      auto b = BaselineFromRow(r);
+      if (!b.ok()) {
+        return b.error();
+      }
+      after = b->document_key;
+      on_baseline(std::move(*b));
     }
   }
 }
