@@ -18,4 +18,9 @@ std::string AsciiLower(std::string_view s);
 
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 
+// `text` with the passwords of any PostgreSQL connection strings in it replaced by "***": URI
+// user info (scheme://user:password@host) and password=... (key=value, quoted or not, and URI
+// query parameters). For messages that may echo a conninfo; the conninfo itself is a secret.
+std::string RedactConninfoPasswords(std::string_view text);
+
 }  // namespace arkivvakt

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "common/text.h"
+
 namespace arkivvakt::casesystem::pg {
 
 namespace {
@@ -58,48 +60,7 @@ std::string Redact(std::string_view text, std::string_view conninfo) {
   if (password.size() >= 3) {
     ReplaceAll(&out, password, "***");
   }
-  // URI user info: scheme://user:password@host
-  std::size_t scheme = 0;
-  while ((scheme = out.find("://", scheme)) != std::string::npos) {
-    const auto at = out.find('@', scheme + 3);
-    const auto slash = out.find('/', scheme + 3);
-    const auto colon = out.find(':', scheme + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at &&
-        (slash == std::string::npos || at < slash)) {
-      out.replace(colon + 1, at - colon - 1, "***");
-    }
-    scheme += 3;
-  }
-  // password=... (key=value, quoted or not, and URI query parameters)
-  std::size_t pos = 0;
-  while ((pos = out.find("password", pos)) != std::string::npos) {
-    std::size_t p = pos + 8;
-    while (p < out.size() && out[p] == ' ') {
-      ++p;
-    }
-    if (p >= out.size() || out[p] != '=') {
-      pos = p;
-      continue;
-    }
-    ++p;
-    while (p < out.size() && out[p] == ' ') {
-      ++p;
-    }
-    std::size_t end = p;
-    if (end < out.size() && out[end] == '\'') {
-      ++end;
-      while (end < out.size() && out[end] != '\'') {
-        end += out[end] == '\\' ? 2 : 1;
-      }
-      end = std::min(end + 1, out.size());
-    } else {
-      while (end < out.size() && out[end] != ' ' && out[end] != '&' && out[end] != '\n') {
-        ++end;
-      }
-    }
-    out.replace(p, end - p, "***");
-    pos = p + 3;
-  }
+  out = RedactConninfoPasswords(out);
   return out;
 }
 

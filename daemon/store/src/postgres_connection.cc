@@ -18,6 +18,7 @@
 #include <libpq-fe.h>
 
 #include "common/c_handle.h"
+#include "common/text.h"
 #include "store/sql.h"
 
 namespace arkivvakt::store {
@@ -265,46 +266,7 @@ Result<std::unique_ptr<SqlConnection>> OpenPostgres(const PostgresOptions& optio
 }
 
 std::string RedactConninfo(std::string_view conninfo) {
-  std::string out(conninfo);
-  // URI form: scheme://user:password@host
-  if (const auto scheme = out.find("://"); scheme != std::string::npos) {
-    const auto at = out.find('@', scheme + 3);
-    const auto colon = out.find(':', scheme + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at) {
-      out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  // key=value form and URI query parameters: password=...
-  std::size_t pos = 0;
-  while ((pos = out.find("password", pos)) != std::string::npos) {
-    std::size_t p = pos + 8;
-    while (p < out.size() && out[p] == ' ') {
-      ++p;
-    }
-    if (p >= out.size() || out[p] != '=') {
-      pos = p;
-      continue;
-    }
-    ++p;
-    while (p < out.size() && out[p] == ' ') {
-      ++p;
-    }
-    std::size_t end = p;
-    if (end < out.size() && out[end] == '\'') {
-      ++end;
-      while (end < out.size() && out[end] != '\'') {
-        end += out[end] == '\\' ? 2 : 1;
-      }
-      end = std::min(end + 1, out.size());
-    } else {
-      while (end < out.size() && out[end] != ' ' && out[end] != '&') {
-        ++end;
-      }
-    }
-    out.replace(p, end - p, "***");
-    pos = p + 3;
-  }
-  return out;
+  return RedactConninfoPasswords(conninfo);
 }
 
 }  // namespace arkivvakt::store
