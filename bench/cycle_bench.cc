@@ -4,7 +4,10 @@
 // cycle (records every baseline) and the steady state (reads and compares them), each in its
 // own process with its wall time and peak RSS.
 //
-//   arkivvakt-bench-cycle [--work DIR] [--sizes 10000,100000,1000000]
+//   arkivvakt-bench-cycle [--work DIR] [--sizes 10000,100000,1000000] [--keep 1] [--phases 1]
+//
+// --keep 1 keeps each generated municipality under DIR and reuses it on the next run (the store
+// is always started afresh); --phases 1 prints each cycle's phase times.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -49,9 +52,15 @@ std::pair<int, double> InChild(const std::function<int()>& work) {
 int main(int argc, char** argv) {
   std::filesystem::path work = std::filesystem::temp_directory_path() / "arkivvakt-bench-cycle";
   std::vector<std::size_t> sizes = {10000, 100000, 1000000};
+  bool keep = false;
+  bool phases = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--work") {
+    if (a == "--keep") {
+      keep = std::string_view(argv[i + 1]) == "1";
+    } else if (a == "--phases") {
+      phases = std::string_view(argv[i + 1]) == "1";
+    } else if (a == "--work") {
       work = argv[i + 1];
     } else if (a == "--sizes") {
       sizes.clear();
@@ -73,7 +82,14 @@ int main(int argc, char** argv) {
               "findings", "baselines", "rss_mb");
   for (std::size_t n : sizes) {
     const auto dir = work / std::to_string(n);
-    std::filesystem::remove_all(dir);
+    const bool reuse = keep && std::filesystem::exists(dir / "ground-truth.json");
+    if (!reuse) {
+      std::filesystem::remove_all(dir);
+    } else {
+      std::filesystem::remove(dir / "state.db");
+      std::filesystem::remove(dir / "state.db-wal");
+      std::filesystem::remove(dir / "state.db-shm");
+    }
     engine::MunicipalityOptions mo;
     mo.dir = dir;
     mo.mapper = (n + 2) / 3;
@@ -81,6 +97,9 @@ int main(int argc, char** argv) {
     mo.deviations_per_kind = std::max<std::size_t>(1, n / 10000);
     const auto g0 = std::chrono::steady_clock::now();
     auto [gen_rc, gen_rss] = InChild([&] {
+      if (reuse) {
+        return 0;
+      }
       auto m = engine::GenerateMunicipality(mo);
       if (!m.ok()) {
         std::cerr << m.error().message << "\n";
@@ -132,6 +151,12 @@ int main(int argc, char** argv) {
                       gen_s, cycle_s, report->findings.size(),
                       static_cast<unsigned long long>(report->baselines_recorded),
                       run + 1 < runs ? "\n" : "");
+          if (phases) {
+            std::printf("\n    phases:");
+            for (const auto& [name, took] : report->phases) {
+              std::printf(" %s %.3f", name.c_str(), static_cast<double>(took.count()) / 1e6);
+            }
+          }
           std::fflush(stdout);
         }
         return 0;
@@ -142,7 +167,9 @@ int main(int argc, char** argv) {
       std::printf(" %10.1f\n", cycle_rss);
     }
     (void)gen_rss;
-    std::filesystem::remove_all(dir);
+    if (!keep) {
+      std::filesystem::remove_all(dir);
+    }
   }
   return 0;
 }

@@ -4,6 +4,8 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(fmt REQUIRED)
+# Abseil's flat hash maps: the million-entry indexes of a check cycle (README "Dependencies").
+find_package(absl REQUIRED CONFIG)
 find_package(Boost 1.81 REQUIRED CONFIG)
 # Howard Hinnant's date/tz (date::date-tz), built by Debian with USE_OS_TZDB=1: /usr/share/zoneinfo.
 find_package(date REQUIRED CONFIG)

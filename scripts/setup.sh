@@ -9,7 +9,7 @@ packages=(
   # libraries (see README "Dependencies" for why each is here)
   libxml2-dev libxmlsec1-dev libssl-dev libboost1.81-dev libpq-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libtomlplusplus-dev libcli11-dev
-  libfmt-dev libhowardhinnant-date-dev libsystemd-dev libqpdf-dev tzdata
+  libfmt-dev libhowardhinnant-date-dev libsystemd-dev libqpdf-dev libabsl-dev tzdata
   # real peers used by tests and benchmarks
   libxml2-utils xmlsec1 openssl qpdf coreutils time groff-base
   # Prometheus (promtool, scraping) and Alertmanager for the integration tests; wrk for load

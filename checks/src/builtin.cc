@@ -4,12 +4,13 @@
 #include <array>
 #include <map>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "common/text.h"
 #include "finding_subjects.h"
+#include "latest_versions.h"
 
 namespace arkivvakt::checks {
 
@@ -53,20 +54,11 @@ Finding ForRecord(std::string_view check, Severity severity, const ArchiveRecord
 
 // The latest row per document_id (the export holds one row per version).
 std::vector<const CaseDocument*> LatestVersions(std::span<const CaseDocument> documents) {
-  std::unordered_map<std::string_view, const CaseDocument*> latest;
-  latest.reserve(documents.size());
-  for (const CaseDocument& d : documents) {
-    auto [it, inserted] = latest.try_emplace(d.document_id, &d);
-    if (!inserted && it->second->updated_at < d.updated_at) {
-      it->second = &d;
-    }
-  }
   std::vector<const CaseDocument*> out;
+  const std::vector<std::uint32_t> latest = internal::LatestVersionIndexes(documents);
   out.reserve(latest.size());
-  for (const CaseDocument& d : documents) {
-    if (latest.at(d.document_id) == &d) {
-      out.push_back(&d);
-    }
+  for (std::uint32_t i : latest) {
+    out.push_back(&documents[i]);
   }
   return out;
 }
@@ -101,7 +93,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
   };
 
   // Unlock/lock events per case document id, in time order (events later than `now` ignored).
-  std::unordered_map<std::string_view, std::vector<const CaseEvent*>> by_document;
+  absl::flat_hash_map<std::string_view, std::vector<const CaseEvent*>> by_document;
   for (const CaseEvent& e : events) {
     if (e.at > options.now || e.document_id.empty()) {
       continue;
@@ -114,9 +106,13 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     std::stable_sort(list.begin(), list.end(),
                      [](const CaseEvent* a, const CaseEvent* b) { return a->at < b->at; });
   }
-  std::unordered_map<std::string_view, const CaseDocument*> document_by_id;
-  for (const CaseDocument* d : LatestVersions(documents)) {
-    document_by_id.emplace(d->document_id, d);
+  const std::vector<const CaseDocument*> latest = LatestVersions(documents);
+  absl::flat_hash_map<std::string_view, const CaseDocument*> document_by_id;
+  if (!by_document.empty()) {
+    document_by_id.reserve(latest.size());
+    for (const CaseDocument* d : latest) {
+      document_by_id.emplace(d->document_id, d);
+    }
   }
 
   // Who unlocked, and was it locked again?
@@ -176,11 +172,14 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
   }
 
   // Locked records against their baselines.
-  std::unordered_map<std::size_t, const CaseDocument*> document_of_record;
+  std::vector<const CaseDocument*> document_of_record(records.size(), nullptr);
   for (const MatchedPair& p : pairs) {
-    document_of_record.emplace(p.record, &documents[p.document]);
+    if (document_of_record[p.record] == nullptr) {
+      document_of_record[p.record] = &documents[p.document];
+    }
   }
-  std::unordered_set<std::string_view> seen;
+  absl::flat_hash_set<std::string_view> seen;
+  seen.reserve(records.size());
   for (std::size_t r = 0; r < records.size(); ++r) {
     const ArchiveRecord& rec = records[r];
     if (rec.system_id.empty() || !IsLocked(rec) || !seen.insert(rec.system_id).second) {
@@ -211,10 +210,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     if (changed.empty()) {
       continue;
     }
-    const CaseDocument* d = nullptr;
-    if (auto it = document_of_record.find(r); it != document_of_record.end()) {
-      d = it->second;
-    }
+    const CaseDocument* d = document_of_record[r];
     // An authorised unlock after the baseline makes the change legitimate.
     bool authorised = false;
     if (d != nullptr) {
@@ -247,7 +243,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
   }
 
   // Finished work never finalised.
-  for (const CaseDocument* d : LatestVersions(documents)) {
+  for (const CaseDocument* d : latest) {
     if (d->status != DocumentStatus::kDraft) {
       continue;
     }
@@ -351,9 +347,11 @@ std::vector<Finding> CheckAccessMarking(std::span<const CaseDocument> documents,
         options.sensitive_document_types.begin(), options.sensitive_document_types.end(),
         [&](const std::string& t) { return EqualsIgnoreAsciiCase(t, d.document_type); });
   };
-  std::unordered_map<const CaseDocument*, const ArchiveRecord*> record_of;
+  std::vector<const ArchiveRecord*> record_of(documents.size(), nullptr);
   for (const MatchedPair& p : pairs) {
-    record_of.emplace(&documents[p.document], &records[p.record]);
+    if (record_of[p.document] == nullptr) {
+      record_of[p.document] = &records[p.record];
+    }
   }
   std::vector<Finding> out;
   for (const CaseDocument* d : LatestVersions(documents)) {
@@ -361,10 +359,7 @@ std::vector<Finding> CheckAccessMarking(std::span<const CaseDocument> documents,
       continue;
     }
     const bool case_unrestricted = TrimAsciiSpace(d->restricted).empty();
-    const ArchiveRecord* rec = nullptr;
-    if (auto it = record_of.find(d); it != record_of.end()) {
-      rec = it->second;
-    }
+    const ArchiveRecord* rec = record_of[static_cast<std::size_t>(d - documents.data())];
     const bool archive_unrestricted = rec != nullptr && TrimAsciiSpace(rec->restriction).empty();
     if (!case_unrestricted && !archive_unrestricted) {
       continue;

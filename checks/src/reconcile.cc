@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "common/text.h"
 #include "finding_subjects.h"
+#include "latest_versions.h"
 
 namespace arkivvakt::checks {
 
@@ -23,17 +26,20 @@ bool IsAny(std::string_view value, std::initializer_list<std::string_view> names
                      [&](std::string_view n) { return EqualsIgnoreAsciiCase(value, n); });
 }
 
-// Length-prefixed, so that no id can make two different triples collide.
-std::string NaturalKey(std::string_view case_id, std::string_view registry_entry_id,
-                       std::string_view document_number) {
-  std::string key;
-  for (std::string_view part : {case_id, registry_entry_id, document_number}) {
-    key += std::to_string(part.size());
-    key += ':';
-    key += part;
+// The (case_id, registry_entry_id, document_number) triple, viewed in place.
+struct NaturalKeyView {
+  std::string_view case_id;
+  std::string_view registry_entry_id;
+  std::string_view document_number;
+
+  bool operator==(const NaturalKeyView&) const = default;
+};
+
+struct NaturalKeyHash {
+  std::size_t operator()(const NaturalKeyView& k) const {
+    return absl::HashOf(k.case_id, k.registry_entry_id, k.document_number);
   }
-  return key;
-}
+};
 
 bool HasNaturalKey(std::string_view a, std::string_view b, std::string_view c) {
   return !a.empty() && !b.empty() && !c.empty();
@@ -182,65 +188,84 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
                                const ReconcileOptions& options, const TimeZone& tz,
                                const HolidayCalendar& calendar) {
   std::vector<Finding> out;
-
-  // The latest version of each document_id.
-  std::unordered_map<std::string_view, std::size_t> latest;
-  latest.reserve(documents.size());
-  for (std::size_t i = 0; i < documents.size(); ++i) {
-    auto [it, inserted] = latest.try_emplace(documents[i].document_id, i);
-    if (!inserted && documents[it->second].updated_at < documents[i].updated_at) {
-      it->second = i;
+  // Flat indexes over the inputs (string views into them, 32-bit positions): a million records
+  // cost tens of megabytes here, not hundreds. Records sharing a key are chained through
+  // `next_same_id` / `next_same_key` in input order.
+  constexpr std::uint32_t kEnd = UINT32_MAX;
+  struct Chain {
+    std::uint32_t first = kEnd;
+    std::uint32_t last = kEnd;
+    std::uint32_t count = 0;
+  };
+  const auto append = [](Chain& c, std::vector<std::uint32_t>& next, std::uint32_t r) {
+    if (c.first == kEnd) {
+      c.first = r;
+    } else {
+      next[c.last] = r;
     }
-  }
-
-  std::unordered_map<std::string_view, std::vector<std::size_t>> by_system_id;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_natural_key;
+    c.last = r;
+    ++c.count;
+  };
+  absl::flat_hash_map<std::string_view, Chain> by_system_id;
+  absl::flat_hash_map<NaturalKeyView, Chain, NaturalKeyHash> by_natural_key;
+  std::vector<std::uint32_t> next_same_id(records.size(), kEnd);
+  std::vector<std::uint32_t> next_same_key(records.size(), kEnd);
   by_system_id.reserve(records.size());
   by_natural_key.reserve(records.size());
-  for (std::size_t r = 0; r < records.size(); ++r) {
+  for (std::uint32_t r = 0; r < records.size(); ++r) {
     const ArchiveRecord& rec = records[r];
     if (!rec.system_id.empty()) {
-      by_system_id[rec.system_id].push_back(r);
+      append(by_system_id[rec.system_id], next_same_id, r);
     }
     if (HasNaturalKey(rec.case_id, rec.registry_entry_id, rec.document_number)) {
-      by_natural_key[NaturalKey(rec.case_id, rec.registry_entry_id, rec.document_number)].push_back(
-          r);
+      append(by_natural_key[NaturalKeyView{rec.case_id, rec.registry_entry_id, rec.document_number}],
+             next_same_key, r);
     }
   }
+  const auto records_of = [&](const Chain& c, const std::vector<std::uint32_t>& next) {
+    std::vector<std::uint32_t> list;
+    list.reserve(c.count);
+    for (std::uint32_t r = c.first; r != kEnd; r = next[r]) {
+      list.push_back(r);
+    }
+    return list;
+  };
 
-  // Pass 1: what each document matches, and who claims each record.
-  static const std::vector<std::size_t> kNone;
-
+  // Pass 1: what each document matches, and how many documents claim each record.
   struct Match {
-    std::size_t doc;
-    const std::vector<std::size_t>* records;
+    std::uint32_t doc;
+    const Chain* chain;  // nullptr: no record
+    bool by_system_id;
     std::string_view by;  // "archive_system_id", "natural key" or "none"
   };
 
+  const std::vector<std::uint32_t> latest = internal::LatestVersionIndexes(documents);
   std::vector<Match> matches;
   matches.reserve(latest.size());
-  std::vector<std::vector<std::size_t>> claimants(records.size());
-  for (std::size_t i = 0; i < documents.size(); ++i) {
+  std::vector<std::uint32_t> claims(records.size(), 0);
+  for (std::uint32_t i : latest) {
     const CaseDocument& d = documents[i];
-    if (latest.at(d.document_id) != i) {
-      continue;
-    }
-    Match m{i, &kNone, "none"};
+    Match m{i, nullptr, false, "none"};
     if (!d.archive_system_id.empty()) {
       m.by = "archive_system_id";
-      if (auto it = by_system_id.find(d.archive_system_id); it != by_system_id.end()) {
-        m.records = &it->second;
+      m.by_system_id = true;
+      if (auto it = by_system_id.find(std::string_view(d.archive_system_id));
+          it != by_system_id.end()) {
+        m.chain = &it->second;
       }
     } else if (HasNaturalKey(d.case_id, d.registry_entry_id, d.document_number)) {
       m.by = "natural key";
       if (auto it =
-              by_natural_key.find(NaturalKey(d.case_id, d.registry_entry_id, d.document_number));
+              by_natural_key.find(NaturalKeyView{d.case_id, d.registry_entry_id, d.document_number});
           it != by_natural_key.end()) {
-        m.records = &it->second;
+        m.chain = &it->second;
       }
     }
-    for (std::size_t r : *m.records) {
-      claimants[r].push_back(i);
+    if (m.chain != nullptr) {
+      const auto& next = m.by_system_id ? next_same_id : next_same_key;
+      for (std::uint32_t r = m.chain->first; r != kEnd; r = next[r]) {
+        ++claims[r];
+      }
     }
     matches.push_back(m);
   }
@@ -248,7 +273,7 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
   // Pass 2: per document.
   for (const Match& m : matches) {
     const CaseDocument& d = documents[m.doc];
-    if (m.records->empty()) {
+    if (m.chain == nullptr) {
       if (!ShouldBeArchived(d.status)) {
         continue;
       }
@@ -272,27 +297,28 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
       out.push_back(std::move(f));
       continue;
     }
-    if (m.records->size() > 1) {
+    const auto& next = m.by_system_id ? next_same_id : next_same_key;
+    if (m.chain->count > 1) {
       Finding f = ForDocument(kRecDuplicate, Severity::kHigh, d);
       f.message = "One case document matches several archive records";
       std::vector<std::string_view> ids;
-      for (std::size_t r : *m.records) {
+      for (std::uint32_t r : records_of(*m.chain, next)) {
         ids.push_back(records[r].system_id);
       }
       f.AddFact("expected", "1");
-      f.AddFact("actual", std::to_string(m.records->size()));
+      f.AddFact("actual", std::to_string(m.chain->count));
       f.AddFact("matched_by", std::string(m.by));
       f.AddFact("archive_system_ids", Join(ids));
       out.push_back(std::move(f));
       continue;
     }
-    const std::size_t r = m.records->front();
-    if (claimants[r].size() > 1) {
+    const std::uint32_t r = m.chain->first;
+    if (claims[r] > 1) {
       continue;  // reported once, for the record, below
     }
     CompareContent(d, records[r], &out);
     CompareStatus(d, records[r], &out);
-    if (m.by == "archive_system_id") {
+    if (m.by_system_id) {
       CompareMetadata(d, records[r], &out);
     }
     if (options.matched != nullptr) {
@@ -300,21 +326,31 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
     }
   }
 
+  // The claimants of records claimed more than once (rare), in document order.
+  absl::flat_hash_map<std::uint32_t, std::vector<std::string_view>> claimants;
+  for (const Match& m : matches) {
+    if (m.chain == nullptr) {
+      continue;
+    }
+    const auto& next = m.by_system_id ? next_same_id : next_same_key;
+    for (std::uint32_t r = m.chain->first; r != kEnd; r = next[r]) {
+      if (claims[r] > 1) {
+        claimants[r].push_back(documents[m.doc].document_id);
+      }
+    }
+  }
+
   // Pass 3: per archive record.
-  for (std::size_t r = 0; r < records.size(); ++r) {
+  for (std::uint32_t r = 0; r < records.size(); ++r) {
     const ArchiveRecord& rec = records[r];
-    if (claimants[r].size() > 1) {
+    if (claims[r] > 1) {
       Finding f = ForRecord(kRecDuplicate, Severity::kHigh, rec);
       f.message = "One archive record is claimed by several case documents";
-      std::vector<std::string_view> ids;
-      for (std::size_t i : claimants[r]) {
-        ids.push_back(documents[i].document_id);
-      }
       f.AddFact("expected", "1");
-      f.AddFact("actual", std::to_string(claimants[r].size()));
-      f.AddFact("case_document_ids", Join(ids));
+      f.AddFact("actual", std::to_string(claims[r]));
+      f.AddFact("case_document_ids", Join(claimants[r]));
       out.push_back(std::move(f));
-    } else if (claimants[r].empty() && options.report_orphans) {
+    } else if (claims[r] == 0 && options.report_orphans) {
       Finding f = ForRecord(kRecOrphan, Severity::kWarning, rec);
       f.message = "An archive record has no document in the case system";
       f.AddFact("expected", "a case document");

@@ -4,7 +4,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 
 #include "checks/builtin.h"
@@ -101,6 +100,25 @@ int Badness(signing::Indication i) {
                                                     : 2;
 }
 
+// Appends the time since the previous mark (or the start) to the report's phases.
+class PhaseClock {
+ public:
+  explicit PhaseClock(CycleReport& report) : report_(report) {}
+
+  void Mark(std::string name) {
+    const auto t = std::chrono::steady_clock::now();
+    report_.phases.emplace_back(std::move(name),
+                                std::chrono::duration_cast<std::chrono::microseconds>(t - last_));
+    last_ = t;
+  }
+
+  void Skip() { last_ = std::chrono::steady_clock::now(); }
+
+ private:
+  CycleReport& report_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
 
 std::optional<std::string> ArchiveCache::IdentityOf(const std::filesystem::path& extraction_dir) {
@@ -128,6 +146,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
                              checks::BaselineStore* baselines, Instant now) {
   const auto started = std::chrono::steady_clock::now();
   CycleReport report;
+  PhaseClock phase(report);
   auto tz = TimeZone::Load(options.timezone);
   if (!tz.ok()) {
     return tz.error();
@@ -194,6 +213,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   }
   report.case_documents = documents.size();
   report.case_events = events.size();
+  phase.Mark("case_system");
 
   // 2. Archive records (from the cache when arkivstruktur.xml is the file read last time).
   std::shared_ptr<const std::vector<checks::ArchiveRecord>> records_held =
@@ -226,6 +246,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   }
   const std::vector<checks::ArchiveRecord>& records = *records_held;
   report.archive_records = records.size();
+  phase.Mark("archive");
 
   // 3. The extraction itself.
   if (options.validate_extraction && AnySelected(only, {"N5", "FIX", "RET", "ACC"})) {
@@ -260,6 +281,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
       }
     }
     keep(sink.Take());
+    phase.Mark("extraction");
   }
 
   // 3b. The rolling fixity sweep (the daemon), over the records read in phase 2.
@@ -271,6 +293,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     report.bytes_hashed += swept.bytes;
     report.fixity_examined = std::move(swept.examined);
     keep(std::move(swept.findings));
+    phase.Mark("fixity_sweep");
   }
 
   // 4. Reconciliation, deadlines, locks, paper, access.
@@ -283,6 +306,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     keep(checks::Reconcile(documents, records, ro, *tz, calendar));
     cover({checks::kRecMissing, checks::kRecOrphan, checks::kRecContent, checks::kRecDuplicate,
            checks::kRecStatus, checks::kRecMetadata});
+    phase.Mark("reconcile");
   }
   if (case_ok && options.rules) {
     bool any = only.empty();
@@ -301,6 +325,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
           }
         }
       }
+      phase.Mark("rules");
     }
   }
   if (case_ok && archive_ok && AnySelected(only, {"LOCK"})) {
@@ -371,6 +396,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     } else {
       report.not_run.push_back({std::string(checks::kLockChanged), "no store for baselines", true});
     }
+    phase.Mark("locks");
   }
   if (case_ok && AnySelected(only, {"SHRED"})) {
     checks::ShredOptions so;
@@ -378,12 +404,14 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     so.shred_after_days = options.shred_after_days;
     keep(checks::CheckPaperOriginals(documents, so, *tz));
     cover({checks::kShredDue, checks::kShredOverdue, checks::kShredEarly});
+    phase.Mark("shred");
   }
   if (case_ok && archive_ok && AnySelected(only, {"ACC"})) {
     checks::AccessOptions ao;
     ao.sensitive_document_types = options.sensitive_document_types;
     keep(checks::CheckAccessMarking(documents, records, pairs, ao));
     cover({checks::kAccUnrestricted});
+    phase.Mark("access");
   }
 
   // 5. Signatures.
@@ -391,18 +419,17 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     if (!options.trust) {
       report.not_run.push_back({"SIG", "no trust anchors configured ([signing] trust)", true});
     } else {
-      std::unordered_map<std::size_t, std::size_t> document_of_record;
+      std::vector<std::optional<std::size_t>> document_of_record(records.size());
       for (const auto& p : pairs) {
-        document_of_record.emplace(p.record, p.document);
+        if (!document_of_record[p.record].has_value()) {
+          document_of_record[p.record] = p.document;
+        }
       }
       signing::Verifier verifier(options.trust);
       std::vector<checks::SignatureOutcome> outcomes;
       for (std::size_t r = 0; r < records.size(); ++r) {
         const auto& rec = records[r];
-        std::optional<std::size_t> doc;
-        if (auto it = document_of_record.find(r); it != document_of_record.end()) {
-          doc = it->second;
-        }
+        const std::optional<std::size_t> doc = document_of_record[r];
         const bool claimed = (doc.has_value() && documents[*doc].is_signed.value_or(false)) ||
                              !rec.signature_claim.empty();
         if (!claimed || rec.file.empty()) {
@@ -444,6 +471,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
       cover({checks::kSigInvalid, checks::kSigIndeterminate, checks::kSigMissing,
              checks::kSigClaimMismatch, checks::kSigModifiedAfterSigning});
     }
+    phase.Mark("signatures");
   }
 
   report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(

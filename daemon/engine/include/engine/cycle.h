@@ -31,6 +31,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "casesystem/source.h"
@@ -99,6 +100,10 @@ struct CycleReport {
   std::uint64_t signatures_verified = 0;
   std::uint64_t baselines_recorded = 0;
   std::chrono::milliseconds duration{0};
+  // Wall time of each phase that ran, in order ("case_system", "archive", "extraction",
+  // "reconcile", "rules", "locks", "shred", "access", "signatures"): for the cycle log line,
+  // the metrics and the benchmarks.
+  std::vector<std::pair<std::string, std::chrono::microseconds>> phases;
 };
 
 // True when `check` is selected by `only` (ids, or families before the first '-' or '.').
