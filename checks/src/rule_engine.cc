@@ -4,7 +4,8 @@
 #include <cstdint>
 #include <set>
 #include <string_view>
-#include <unordered_map>
+
+#include "absl/container/flat_hash_map.h"
 
 namespace arkivvakt::checks {
 
@@ -109,13 +110,8 @@ class Index {
   }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   template <class V>
-  using Map = std::unordered_map<std::string_view, V, Hash, std::equal_to<>>;
+  using Map = absl::flat_hash_map<std::string_view, V>;
 
   struct DoneEntry {
     std::uint32_t case_index;

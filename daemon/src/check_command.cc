@@ -89,6 +89,9 @@ int RunCheckCommand(const CheckArgs& args) {
     (void)(*store)->EndRun(*run_id, now, checks::RunOutcome::kFailed, {});
     return Fail(report.error().message);
   }
+  if (!report->archive_index_error.empty()) {
+    std::cerr << "arkivvakt check: warning: " << report->archive_index_error << "\n";
+  }
   std::map<std::string, std::int64_t> by_check;
   std::int64_t by_severity[4] = {0, 0, 0, 0};
   int worst = -1;
@@ -152,6 +155,14 @@ int RunCheckCommand(const CheckArgs& args) {
     summary["signatures_verified"] = report->signatures_verified;
     summary["baselines_recorded"] = report->baselines_recorded;
     summary["duration_ms"] = static_cast<std::int64_t>(report->duration.count());
+    summary["archive_read_from"] = report->archive_from_cache   ? "cache"
+                                   : report->archive_from_index ? "index"
+                                                                : "arkivstruktur.xml";
+    boost::json::object phases;
+    for (const auto& [name, took] : report->phases) {
+      phases[name] = static_cast<std::int64_t>(took.count() / 1000);
+    }
+    summary["phases_ms"] = std::move(phases);
     out["summary"] = std::move(summary);
     std::cout << boost::json::serialize(out) << "\n";
   } else {

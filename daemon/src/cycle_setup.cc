@@ -103,6 +103,7 @@ Result<engine::CycleOptions> MakeCycleOptions(const Config& config) {
                      config.file.string() + ": [archive] path is required");
   }
   o.archive_dir = config.archive_path;
+  o.archive_index = config.state_dir / "archive-index.bin";
   o.timezone = config.timezone;
   o.grace_working_days = config.grace_working_days;
   o.shred_after_days = config.shred_after_days;

@@ -556,6 +556,12 @@ class Daemon {
                  (outcome.ok() ? std::to_string(outcome->opened) + " alerts opened, " +
                                      std::to_string(outcome->resolved) + " resolved"
                                : std::string("alerts not updated"));
+        if (!report->archive_index_error.empty()) {
+          Log("<4>", report->archive_index_error);
+        } else if (!report->archive_from_cache && !report->archive_from_index &&
+                   !report->archive_index_note.empty()) {
+          Log("<6>", "arkivstruktur.xml parsed: " + report->archive_index_note);
+        }
         Log("<6>", "cycle done: " + status);
       }
     }

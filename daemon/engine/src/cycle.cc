@@ -10,6 +10,7 @@
 #include "checks/reconcile.h"
 #include "checks/rule_engine.h"
 #include "common/text.h"
+#include "engine/archive_index.h"
 #include "engine/archive_records.h"
 #include "noark5/catalogue.h"
 #include "noark5/validator.h"
@@ -227,7 +228,14 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
       records_held = options.archive_cache->records;
       report.archive_from_cache = true;
     } else {
-      auto read = ReadArchiveRecords(options.archive_dir);
+      std::optional<std::vector<checks::ArchiveRecord>> indexed;
+      if (!options.archive_index.empty() && identity.has_value()) {
+        indexed = LoadArchiveIndex(options.archive_index, *identity, &report.archive_index_note);
+      }
+      report.archive_from_index = indexed.has_value();
+      Result<std::vector<checks::ArchiveRecord>> read =
+          indexed.has_value() ? Result<std::vector<checks::ArchiveRecord>>(std::move(*indexed))
+                              : ReadArchiveRecords(options.archive_dir);
       if (!read.ok()) {
         archive_ok = false;
         report.not_run.push_back(
@@ -235,11 +243,18 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
              "archive " + options.archive_dir.string() + ": " + read.error().message, true});
       } else {
         records_held = std::make_shared<const std::vector<checks::ArchiveRecord>>(std::move(*read));
-        // Cached only if the file did not change while it was read.
-        if (options.archive_cache != nullptr && identity.has_value() &&
-            ArchiveCache::IdentityOf(options.archive_dir) == identity) {
+        // Cached and indexed only if the file did not change while it was read.
+        const bool unchanged =
+            identity.has_value() && ArchiveCache::IdentityOf(options.archive_dir) == identity;
+        if (options.archive_cache != nullptr && unchanged) {
           options.archive_cache->identity = identity;
           options.archive_cache->records = records_held;
+        }
+        if (!options.archive_index.empty() && unchanged && !report.archive_from_index) {
+          if (Status saved = SaveArchiveIndex(options.archive_index, *identity, *records_held);
+              !saved.ok()) {
+            report.archive_index_error = saved.error().message;
+          }
         }
       }
     }

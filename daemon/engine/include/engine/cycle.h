@@ -65,6 +65,9 @@ struct CycleOptions {
   SweepCursor* sweep = nullptr;
   std::uint64_t fixity_byte_budget = 0;
   ArchiveCache* archive_cache = nullptr;  // null: read arkivstruktur.xml every cycle
+  // The persisted archive index (engine/archive_index.h), consulted when the in-memory cache
+  // does not hold the file, and written after each parse. Empty: none.
+  std::filesystem::path archive_index;
   unsigned threads = 2;
   std::shared_ptr<const checks::RuleSet> rules;      // null: no deadline rules
   std::shared_ptr<const signing::TrustStore> trust;  // null: SIG cannot run
@@ -95,6 +98,11 @@ struct CycleReport {
   std::uint64_t case_events = 0;
   std::uint64_t archive_records = 0;
   bool archive_from_cache = false;
+  bool archive_from_index = false;
+  // Why the archive index was not used ("" when it was, or none is configured), and why it could
+  // not be written ("" when it was or had no need to be): for the log; neither fails the cycle.
+  std::string archive_index_note;
+  std::string archive_index_error;
   std::uint64_t documents_hashed = 0;
   std::uint64_t bytes_hashed = 0;
   std::uint64_t signatures_verified = 0;
