@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "checks/builtin.h"
 #include "checks/reconcile.h"
 #include "checks/rule_engine.h"
@@ -69,22 +70,14 @@ class CollectingSink final : public noark5::FindingSink {
   std::vector<Finding> findings_;
 };
 
-std::uint64_t Fnv1a(std::uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h = (h ^ c) * 1099511628211ull;
-  }
-  return h;
-}
-
+// Within one cycle only (never persisted): Abseil's hash, seeded per process.
 std::uint64_t KeyHash(std::string_view key) {
-  return Fnv1a(14695981039346656037ull, key);
+  return absl::HashOf(key);
 }
 
 // Digest of the values a lock freezes (collisions only hide a change with probability 2^-64).
 std::uint64_t ValueHash(std::string_view sha256, std::uint64_t size, std::string_view fingerprint) {
-  std::uint64_t h = Fnv1a(14695981039346656037ull, sha256);
-  h = Fnv1a(h, "\x1f" + std::to_string(size) + "\x1f");
-  return Fnv1a(h, fingerprint);
+  return absl::HashOf(sha256, size, fingerprint);
 }
 
 std::string DateOf(Instant now) {
