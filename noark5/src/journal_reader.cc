@@ -104,22 +104,68 @@ Result<std::uint64_t> ReadEndringslogg(
   return count;
 }
 
-Result<JournalSummary> ReadJournal(XmlStream& stream) {
+Result<JournalSummary> ReadJournal(
+    XmlStream& stream, const std::function<void(const JournalPostScreening&)>& on_post) {
   JournalSummary summary;
   bool in_header = false;
+  // Depths: root 0, journalregistrering 1, saksmappe/journalpost 2, their fields 3, fields of a
+  // korrespondansepart 4.
+  JournalPostScreening post;
+  bool in_post = false;
+  bool in_saksmappe = false;
+  bool saksmappe_restricted = false;
+  const auto hash = [](std::string_view v) -> std::uint64_t {
+    return v.empty() ? 0 : std::hash<std::string_view>{}(v) | 1;
+  };
+  const auto flush_post = [&] {
+    if (in_post && on_post) {
+      post.restricted = post.restricted || saksmappe_restricted;
+      on_post(post);
+    }
+    in_post = false;
+  };
   auto status = WalkLeaves(
       stream,
-      [&](const std::string& name, std::uint64_t, std::size_t depth) {
+      [&](const std::string& name, std::uint64_t line, std::size_t depth) {
         if (depth == 0) {
           summary.root = name;
         } else if (depth == 1) {
+          flush_post();
           in_header = name == "journalhode";
+          saksmappe_restricted = false;
           if (name == "journalregistrering") {
             ++summary.registreringer;
+          }
+        } else if (depth == 2 && !in_header) {
+          flush_post();
+          in_saksmappe = name == "saksmappe";
+          if (name == "journalpost") {
+            post = JournalPostScreening{};
+            post.line = line;
+            in_post = true;
           }
         }
       },
       [&](const std::string& name, std::string value, std::uint64_t, std::size_t depth) {
+        if (in_post && depth >= 3) {
+          if (depth == 3 && name == "systemID") {
+            post.system_id = value;
+          } else if (depth == 3 && name == "tittel") {
+            post.title_hash = hash(value);
+          } else if (depth == 3 && name == "offentligTittel") {
+            post.public_title_hash = hash(value);
+          } else if (depth == 3 && name == "tilgangsrestriksjon" && !value.empty()) {
+            post.restricted = true;
+          } else if (name == "skjermingMetadata") {
+            post.screens_title = post.screens_title || value == "tittel";
+            post.screens_party = post.screens_party || value == "korrespondansepartNavn";
+          } else if (depth == 4 && name == "korrespondansepartNavn" &&
+                     value.find_first_not_of('*') != std::string::npos) {
+            post.unmasked_party_name = true;
+          }
+        } else if (in_saksmappe && depth == 3 && name == "tilgangsrestriksjon" && !value.empty()) {
+          saksmappe_restricted = true;
+        }
         if (in_header && depth == 2) {
           if (name == "journalStartDato") {
             summary.journal_start_dato = std::move(value);
@@ -141,6 +187,7 @@ Result<JournalSummary> ReadJournal(XmlStream& stream) {
           }
         }
       });
+  flush_post();
   if (!status.ok()) {
     return status.error();
   }

@@ -221,6 +221,10 @@ class Validation final : public ArkivstrukturHandler {
   void CheckReferences();
   void CheckEndringslogg();
   void CheckJournals();
+  // ACC-PUBLIC-JOURNAL-LEAK: loependeJournal's screened journalposts (flags and hashes only),
+  // then each offentligJournal entry against them.
+  void RememberScreening(const JournalPostScreening& post);
+  void CheckPublicEntry(const std::string& file, const JournalPostScreening& post);
   void CheckDocumentFolder();
   void CheckFlags();
   void Summarise();
@@ -248,6 +252,16 @@ class Validation final : public ArkivstrukturHandler {
   std::vector<PendingReference> pending_klasse_refs_;
   std::uint64_t dropped_references_ = 0;
   std::unordered_map<const Entity*, DisposalAccumulator> disposal_;
+
+  struct ScreenedPost {
+    std::uint64_t title_hash;
+    bool screens_title;
+    bool screens_party;
+  };
+
+  // Keyed by the hash of the journalpost's systemID; only journalposts that screen something.
+  std::unordered_map<std::uint64_t, ScreenedPost> screened_posts_;
+  bool public_journal_compared_ = false;
   std::unordered_map<const Entity*, PendingCounts> pending_counts_;
   std::mutex utgaar_mutex_;  // guards utgaar_ids_ and empty_files_pending_ (hashing threads)
   std::set<std::string, std::less<>> utgaar_ids_;
@@ -1227,6 +1241,44 @@ void Validation::CheckEndringslogg() {
   }
 }
 
+void Validation::RememberScreening(const JournalPostScreening& post) {
+  if (!post.restricted || (!post.screens_title && !post.screens_party) || post.system_id.empty()) {
+    return;
+  }
+  screened_posts_[std::hash<std::string_view>{}(post.system_id)] = {
+      post.title_hash, post.screens_title, post.screens_party};
+}
+
+void Validation::CheckPublicEntry(const std::string& file, const JournalPostScreening& post) {
+  const auto it = screened_posts_.find(std::hash<std::string_view>{}(post.system_id));
+  if (post.system_id.empty() || it == screened_posts_.end()) {
+    return;
+  }
+  const ScreenedPost& screened = it->second;
+  std::vector<std::string_view> shown;
+  if (screened.screens_title && screened.title_hash != 0 &&
+      (post.title_hash == screened.title_hash || post.public_title_hash == screened.title_hash)) {
+    shown.push_back("tittel");
+  }
+  if (screened.screens_party && post.unmasked_party_name) {
+    shown.push_back("korrespondansepartNavn");
+  }
+  if (shown.empty()) {
+    return;
+  }
+  std::string fields;
+  for (std::string_view f : shown) {
+    fields += (fields.empty() ? "" : ",") + std::string(f);
+  }
+  // Which fields only, never their values: the finding must not repeat the leak.
+  Emit(MakeFinding(check_id::kAccPublicJournalLeak, Severity::kCritical, file, post.line,
+                   post.system_id,
+                   "The public journal shows what loependeJournal screens for this journalpost")
+           .AddFact("field", fields)
+           .AddFact("expected", "screened (******)")
+           .AddFact("actual", "shown unscreened"));
+}
+
 void Validation::CheckJournals() {
   std::optional<JournalSummary> journals[2];
   const char* names[2] = {"loependeJournal", "offentligJournal"};
@@ -1241,7 +1293,13 @@ void Validation::CheckJournals() {
       continue;
     }
     auto validation = StartSchemaValidation(name, object, std::string(names[i]) + ".xsd");
-    auto summary = ReadJournal(**opened);
+    auto summary = ReadJournal(**opened, [&](const JournalPostScreening& post) {
+      if (i == 0) {
+        RememberScreening(post);
+      } else {
+        CheckPublicEntry(name, post);
+      }
+    });
     if (auto result = validation.get()) {
       EmitValidationIssues(name, *result);
     }
@@ -1261,6 +1319,8 @@ void Validation::CheckJournals() {
     }
   }
   Line("N5.59", "Journalposter i arkivstrukturen", Count(journalposter_));
+  public_journal_compared_ = unreadable.empty();
+  screened_posts_ = {};
   if (!unreadable.empty()) {
     Emit(MakeFinding("N5.59", Severity::kWarning, unreadable, 0, {},
                      "journal file(s) missing or unreadable: " + unreadable +
@@ -1612,6 +1672,7 @@ Result<ValidationReport> Validation::Run() {
   for (auto n : entities_) {
     report.entities += n;
   }
+  report.public_journal_compared = public_journal_compared_;
   return report;
 }
 

@@ -25,7 +25,7 @@ struct DefectInfo {
   std::string_view check_id;
 };
 
-constexpr std::size_t kDefectCount = 21;
+constexpr std::size_t kDefectCount = 22;
 
 constexpr std::array<DefectInfo, kDefectCount> kDefectTable = {{
     {Defect::kDocumentChecksumMismatch, "document-checksum-mismatch", "FIX-CHECKSUM"},
@@ -49,6 +49,7 @@ constexpr std::array<DefectInfo, kDefectCount> kDefectTable = {{
     {Defect::kJournalCountMismatch, "journal-count-mismatch", "N5.59"},
     {Defect::kEndringsloggDanglingReference, "endringslogg-dangling-reference", "N5.62"},
     {Defect::kSchemaInvalid, "schema-invalid", "N5.03"},
+    {Defect::kPublicJournalLeak, "public-journal-leak", "ACC-PUBLIC-JOURNAL-LEAK"},
 }};
 
 constexpr std::array<Defect, kDefectCount> kAllDefects = [] {
@@ -450,6 +451,7 @@ void Generator::PlaceDefects() {
         target_[Slot(d)] = pick(mapper_, mapper_taken);
         break;
       case Defect::kJournalstatusNotArchived:
+      case Defect::kPublicJournalLeak:
         target_[Slot(d)] = wi::Derive(o_.seed, Kind::kPlacement, draw++) % registreringer_;
         break;
       default:
@@ -1037,10 +1039,16 @@ Status Generator::WriteJournal(bool offentlig) {
         x.LeafUint("journalaar", static_cast<std::uint64_t>(jp.journalaar));
         x.LeafUint("journalsekvensnummer", jp.sekvens);
         x.LeafUint("journalpostnummer", jp.nr);
+        // public-journal-leak: this entry of offentligJournal shows the screened title and name.
+        const bool leak = offentlig && target_[Slot(Defect::kPublicJournalLeak)] == jp.global;
+        if (leak) {
+          Record(Defect::kPublicJournalLeak, std::string(jp.id.view()), "offentligJournal.xml",
+                 "offentligTittel and korrespondansepartNavn not screened");
+        }
         if (!offentlig) {
           x.Leaf("tittel", text.base + " – " + m.client);
         }
-        x.Leaf("offentligTittel", text.base + " – " + std::string(kScreened));
+        x.Leaf("offentligTittel", text.base + " – " + (leak ? m.client : std::string(kScreened)));
         x.Leaf("skjermingMetadata", "tittel");
         x.LeafVerbatim("journaldato", View(wi::FormatDate(jp.day)));
         x.LeafVerbatim("dokumentetsDato",
@@ -1069,7 +1077,7 @@ Status Generator::WriteJournal(bool offentlig) {
         x.Open("korrespondansepart");
         x.Leaf("korrespondanseparttype", text.parttype);
         if (offentlig) {
-          x.Leaf("korrespondansepartNavn", kScreened);
+          x.Leaf("korrespondansepartNavn", leak ? std::string_view(m.client) : kScreened);
         } else {
           if (jp.role == Role::kKartlegging) {
             x.Leaf("korrespondansepartNavn", kStaff[(m.staff + 1) % kStaff.size()]);

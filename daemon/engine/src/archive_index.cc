@@ -25,8 +25,11 @@ constexpr std::uint64_t kMaxRecords = 1ull << 32;
 
 struct EvpDigest {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+
   EvpDigest() { EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr); }
+
   ~EvpDigest() { EVP_MD_CTX_free(ctx); }
+
   EvpDigest(const EvpDigest&) = delete;
   EvpDigest& operator=(const EvpDigest&) = delete;
 
@@ -187,11 +190,13 @@ class Reader {
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
+
   ~Fd() {
     if (fd_ >= 0) {
       ::close(fd_);
     }
   }
+
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
 
@@ -248,8 +253,8 @@ Status SaveArchiveIndex(const std::filesystem::path& path, std::string_view iden
   const std::filesystem::path tmp = path.string() + ".tmp";
   Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
-    return MakeError(ErrorCode::kIo, "archive index " + tmp.string() + ": cannot create: " +
-                                         std::strerror(errno));
+    return MakeError(ErrorCode::kIo,
+                     "archive index " + tmp.string() + ": cannot create: " + std::strerror(errno));
   }
   Writer w(fd.get());
   w.Bytes(kMagic.data(), kMagic.size());
@@ -291,7 +296,8 @@ std::optional<std::vector<checks::ArchiveRecord>> LoadArchiveIndex(
   };
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    return refuse(errno == ENOENT ? "none yet" : std::string("cannot open: ") + std::strerror(errno));
+    return refuse(errno == ENOENT ? "none yet"
+                                  : std::string("cannot open: ") + std::strerror(errno));
   }
   Reader r(fd.get());
   std::string magic(kMagic.size(), '\0');

@@ -284,6 +284,13 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
       }
       cover({"FIX-ALGORITHM", "RET-DISPOSAL-OVERDUE", "ACC-SCREENING-EXPIRED",
              "N5-SCHEMA-UNOFFICIAL"});
+      if (validated->public_journal_compared) {
+        cover({noark5::check_id::kAccPublicJournalLeak});
+      } else if (Selected(only, noark5::check_id::kAccPublicJournalLeak)) {
+        report.not_run.push_back({std::string(noark5::check_id::kAccPublicJournalLeak),
+                                  "loependeJournal.xml and offentligJournal.xml could not both "
+                                  "be read"});
+      }
       if (vo.check_document_files) {
         cover({"FIX-CHECKSUM", "FIX-SIZE", "FIX-MISSING-FILE", "FIX-UNREFERENCED-FILE"});
       }

@@ -204,7 +204,8 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
   go.today = options.today;
   go.write_document_files = !options.metadata_only;
   if (!options.metadata_only) {
-    go.defects = {noark5::Defect::kDocumentChecksumMismatch, noark5::Defect::kMissingDocumentFile};
+    go.defects = {noark5::Defect::kDocumentChecksumMismatch, noark5::Defect::kMissingDocumentFile,
+                  noark5::Defect::kPublicJournalLeak};
   }
   go.document_override =
       [&](std::uint64_t index,

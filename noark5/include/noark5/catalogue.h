@@ -32,6 +32,9 @@ inline constexpr std::string_view kFixUnreferencedFile = "FIX-UNREFERENCED-FILE"
 inline constexpr std::string_view kFixAlgorithm = "FIX-ALGORITHM";
 inline constexpr std::string_view kRetDisposalOverdue = "RET-DISPOSAL-OVERDUE";
 inline constexpr std::string_view kAccScreeningExpired = "ACC-SCREENING-EXPIRED";
+// A journalpost screened in loependeJournal (skjermingMetadata «tittel» or
+// «korrespondansepartNavn») whose offentligJournal entry shows that title or a party name.
+inline constexpr std::string_view kAccPublicJournalLeak = "ACC-PUBLIC-JOURNAL-LEAK";
 inline constexpr std::string_view kSchemaUnofficial = "N5-SCHEMA-UNOFFICIAL";
 }  // namespace check_id
 

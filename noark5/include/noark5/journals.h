@@ -36,6 +36,23 @@ struct JournalSummary {
   std::string max_journaldato;
 };
 
-Result<JournalSummary> ReadJournal(XmlStream& stream);
+// What one journalpost of a journal says about its screening, reduced to flags and in-process
+// hashes so that no title or name is kept (ACC-PUBLIC-JOURNAL-LEAK compares the two journals).
+struct JournalPostScreening {
+  std::string system_id;         // journalpost/systemID
+  std::uint64_t line = 0;        // line of the <journalpost> start tag
+  bool restricted = false;       // tilgangsrestriksjon on the journalpost or its saksmappe
+  bool screens_title = false;    // a skjermingMetadata under the journalpost names «tittel»
+  bool screens_party = false;    // ... names «korrespondansepartNavn»
+  std::uint64_t title_hash = 0;  // of journalpost/tittel (0: absent or empty)
+  std::uint64_t public_title_hash = 0;  // of journalpost/offentligTittel (0: absent or empty)
+  // Some korrespondansepartNavn is neither empty nor masked (only '*' characters).
+  bool unmasked_party_name = false;
+};
+
+// Summarises the journal; with `on_post`, also hands over each journalpost's screening when its
+// end tag is read. The hashes are std::hash values: comparable within one process only.
+Result<JournalSummary> ReadJournal(
+    XmlStream& stream, const std::function<void(const JournalPostScreening&)>& on_post = {});
 
 }  // namespace arkivvakt::noark5

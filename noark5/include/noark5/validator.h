@@ -70,6 +70,8 @@ struct ValidationReport {
   std::uint64_t documents_hashed = 0;
   std::uint64_t document_bytes_hashed = 0;
   std::uint64_t entities = 0;
+  // Both journals were read, so ACC-PUBLIC-JOURNAL-LEAK ran (else it could not).
+  bool public_journal_compared = false;
 };
 
 Result<ValidationReport> ValidateUttrekk(const ValidateOptions& options, FindingSink& sink);

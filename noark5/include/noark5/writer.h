@@ -79,6 +79,7 @@ enum class Defect {
   kJournalCountMismatch,           // journal-count-mismatch          N5.59
   kEndringsloggDanglingReference,  // endringslogg-dangling-reference N5.62
   kSchemaInvalid,                  // schema-invalid                  N5.03
+  kPublicJournalLeak,              // public-journal-leak             ACC-PUBLIC-JOURNAL-LEAK
 };
 
 // The stable kebab-case name ("document-checksum-mismatch").
@@ -140,12 +141,12 @@ struct GeneratorOptions {
 // Where one defect was injected. `system_id` is the entity the finding is about: the
 // dokumentobjekt for file-level defects (checksum, size, missing, empty, algorithm), the
 // saksmappe (saksstatus, disposal-overdue — effective on every dokumentbeskrivelse below it,
-// bad-arkivdel-reference, schema-invalid), the journalpost (journalstatus), the
-// dokumentbeskrivelse (dokumentstatus, empty-element), the duplicated value (duplicate-system-id),
-// the dangling referanseArkivenhet (endringslogg); empty for package-level defects.
-// `file` is relative to the extraction dir: the document file, or the XML file that carries (or
-// whose declared checksum is) the defect. `detail` is a short operator note (element name,
-// declared vs actual values).
+// bad-arkivdel-reference, schema-invalid), the journalpost (journalstatus, public-journal-leak),
+// the dokumentbeskrivelse (dokumentstatus, empty-element), the duplicated value
+// (duplicate-system-id), the dangling referanseArkivenhet (endringslogg); empty for package-level
+// defects. `file` is relative to the extraction dir: the document file, or the XML file that
+// carries (or whose declared checksum is) the defect. `detail` is a short operator note (element
+// name, declared vs actual values).
 struct InjectedDefect {
   Defect defect;
   std::string check_id;

@@ -117,8 +117,8 @@ TEST_F(ArchiveIndexTest, AChangedArkivstrukturIsParsedAgain) {
   ASSERT_TRUE(SaveArchiveIndex(index_, identity_, *parsed).ok());
   // The same bytes with another mtime (and so a new ctime) is a new identity.
   const auto xml = m_.archive_dir / "arkivstruktur.xml";
-  std::filesystem::last_write_time(xml, std::filesystem::last_write_time(xml) +
-                                            std::chrono::seconds(5));
+  std::filesystem::last_write_time(xml,
+                                   std::filesystem::last_write_time(xml) + std::chrono::seconds(5));
   auto identity = ArchiveCache::IdentityOf(m_.archive_dir);
   ASSERT_TRUE(identity.has_value());
   ASSERT_NE(*identity, identity_);

@@ -291,6 +291,27 @@ std::set<Found> Oracle(const std::filesystem::path& dir, const std::filesystem::
       oj_count != journalposter) {
     found.insert({"N5.59", "", "offentligJournal.xml"});
   }
+
+  // ACC-PUBLIC-JOURNAL-LEAK: a journalpost the løpende journal screens (its title and party
+  // names) whose public entry shows the full title or an unmasked name.
+  std::map<std::string, std::string> full_title;
+  for (const auto& id : lj.All("//l:journalpost[l:tilgangsrestriksjon]/l:systemID")) {
+    full_title[id] = lj.One("//l:journalpost[l:systemID='" + id + "']/l:tittel");
+  }
+  for (const auto& id : oj.All("//o:journalpost/o:systemID")) {
+    const auto it = full_title.find(id);
+    if (it == full_title.end()) {
+      continue;
+    }
+    const std::string post = "//o:journalpost[o:systemID='" + id + "']";
+    bool shown = oj.One(post + "/o:offentligTittel") == it->second;
+    for (const auto& name : oj.All(post + "/o:korrespondansepart/o:korrespondansepartNavn")) {
+      shown = shown || name.find_first_not_of('*') != std::string::npos;
+    }
+    if (shown) {
+      found.insert({"ACC-PUBLIC-JOURNAL-LEAK", id, "offentligJournal.xml"});
+    }
+  }
   return found;
 }
 

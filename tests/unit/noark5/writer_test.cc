@@ -58,8 +58,8 @@ TEST(DefectNames, RoundTripAndAreUniqueKebabCase) {
     })) << name;
     ids.insert(DefectCheckId(d));
   }
-  EXPECT_EQ(names.size(), 21u);
-  EXPECT_EQ(ids.size(), 21u);
+  EXPECT_EQ(names.size(), 22u);
+  EXPECT_EQ(ids.size(), 22u);
   EXPECT_EQ(DefectName(Defect::kDocumentChecksumMismatch), "document-checksum-mismatch");
   EXPECT_EQ(DefectCheckId(Defect::kSchemaInvalid), "N5.03");
   EXPECT_EQ(DefectCheckId(Defect::kDisposalOverdue), "RET-DISPOSAL-OVERDUE");

@@ -6,7 +6,8 @@
 //   1. case system: every case_documents and case_events row (REC-BAD-ROW for bad rows);
 //   2. archive: arkivstruktur.xml → one ArchiveRecord per dokumentbeskrivelse
 //      (engine/archive_records.h);
-//   3. extraction validation (N5.*, FIX-*, RET-DISPOSAL-OVERDUE, ACC-SCREENING-EXPIRED) with the
+//   3. extraction validation (N5.*, FIX-*, RET-DISPOSAL-OVERDUE, ACC-SCREENING-EXPIRED,
+//      ACC-PUBLIC-JOURNAL-LEAK) with the
 //      document files hashed, unless `validate_extraction` is false (metadata-only cycles);
 //   4. REC-* (checks/reconcile.h), the rule packs' deadline rules (checks/rule_engine.h),
 //      LOCK-*, SHRED-*, ACC-UNRESTRICTED (checks/builtin.h) — LOCK-CHANGED against the store's

@@ -18,7 +18,8 @@
 // LOCK-NOT-FINALISED (+ NO-FIN-01), a paper original due, overdue and shredded early
 // (NO-SCAN-01, superseding SHRED-DUE/OVERDUE/EARLY), NO-APPROVE-01,
 // NO-KLAGE-01, SIG-INVALID (+ SIG-CLAIM-MISMATCH), SIG-INDETERMINATE, SIG-MISSING, and once each
-// FIX-CHECKSUM and FIX-MISSING-FILE (writer defects). Everything else agrees, so a correct cycle
+// FIX-CHECKSUM, FIX-MISSING-FILE and ACC-PUBLIC-JOURNAL-LEAK (writer defects). Everything else
+// agrees, so a correct cycle
 // at `now` finds exactly the ground truth. Subjects in the ground truth hold only the ids that
 // identify the deviation; a finding matches when its check is the same and every id given is
 // equal.
