@@ -192,11 +192,13 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
   // cost tens of megabytes here, not hundreds. Records sharing a key are chained through
   // `next_same_id` / `next_same_key` in input order.
   constexpr std::uint32_t kEnd = UINT32_MAX;
+
   struct Chain {
     std::uint32_t first = kEnd;
     std::uint32_t last = kEnd;
     std::uint32_t count = 0;
   };
+
   const auto append = [](Chain& c, std::vector<std::uint32_t>& next, std::uint32_t r) {
     if (c.first == kEnd) {
       c.first = r;
@@ -218,8 +220,9 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
       append(by_system_id[rec.system_id], next_same_id, r);
     }
     if (HasNaturalKey(rec.case_id, rec.registry_entry_id, rec.document_number)) {
-      append(by_natural_key[NaturalKeyView{rec.case_id, rec.registry_entry_id, rec.document_number}],
-             next_same_key, r);
+      append(
+          by_natural_key[NaturalKeyView{rec.case_id, rec.registry_entry_id, rec.document_number}],
+          next_same_key, r);
     }
   }
   const auto records_of = [&](const Chain& c, const std::vector<std::uint32_t>& next) {
@@ -255,8 +258,8 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
       }
     } else if (HasNaturalKey(d.case_id, d.registry_entry_id, d.document_number)) {
       m.by = "natural key";
-      if (auto it =
-              by_natural_key.find(NaturalKeyView{d.case_id, d.registry_entry_id, d.document_number});
+      if (auto it = by_natural_key.find(
+              NaturalKeyView{d.case_id, d.registry_entry_id, d.document_number});
           it != by_natural_key.end()) {
         m.chain = &it->second;
       }
