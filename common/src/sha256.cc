@@ -10,6 +10,7 @@
 
 #include "common/c_handle.h"
 #include "common/text.h"
+#include "common/unique_fd.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -31,26 +32,6 @@ std::string ToHex(const unsigned char* digest, unsigned int length) {
   }
   return hex;
 }
-
-// Closes a descriptor on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-
-  ~Fd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -91,7 +72,7 @@ std::string Sha256::FinishHex() {
 }
 
 Result<FileDigest> HashFile(const std::filesystem::path& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
     const int err = errno;
     return MakeError(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,

@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/unique_fd.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -187,27 +189,6 @@ class Reader {
   EvpDigest digest_;
 };
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-
-  ~Fd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int get() const { return fd_; }
-
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 template <typename T>
 void WriteOptional(Writer& w, const std::optional<T>& v) {
   w.Int<std::uint8_t>(v.has_value() ? 1 : 0);
@@ -251,7 +232,7 @@ bool ReadOptional(Reader& r, std::optional<T>& v) {
 Status SaveArchiveIndex(const std::filesystem::path& path, std::string_view identity,
                         const std::vector<checks::ArchiveRecord>& records) {
   const std::filesystem::path tmp = path.string() + ".tmp";
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
     return MakeError(ErrorCode::kIo,
                      "archive index " + tmp.string() + ": cannot create: " + std::strerror(errno));
@@ -294,7 +275,7 @@ std::optional<std::vector<checks::ArchiveRecord>> LoadArchiveIndex(
     }
     return std::nullopt;
   };
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     return refuse(errno == ENOENT ? "none yet"
                                   : std::string("cannot open: ") + std::strerror(errno));
