@@ -331,7 +331,12 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
 
   // The claimants of records claimed more than once (rare), in document order.
   absl::flat_hash_map<std::uint32_t, std::vector<std::string_view>> claimants;
+  const bool any_shared =
+      std::any_of(claims.begin(), claims.end(), [](std::uint32_t n) { return n > 1; });
   for (const Match& m : matches) {
+    if (!any_shared) {
+      break;
+    }
     if (m.chain == nullptr) {
       continue;
     }

@@ -253,14 +253,12 @@ class Validation final : public ArkivstrukturHandler {
   std::uint64_t dropped_references_ = 0;
   std::unordered_map<const Entity*, DisposalAccumulator> disposal_;
 
-  struct ScreenedPost {
-    std::uint64_t title_hash;
-    bool screens_title;
-    bool screens_party;
-  };
-
-  // Keyed by the hash of the journalpost's systemID; only journalposts that screen something.
-  std::unordered_map<std::uint64_t, ScreenedPost> screened_posts_;
+  // loependeJournal's journalposts that screen something, as (hash of systemID, title hash with
+  // the two "screens" flags in its low bits): 16 bytes each, sorted once before offentligJournal
+  // is read. A 64-bit systemID collision could pair two journalposts (probability ~n²/2^65).
+  static constexpr std::uint64_t kScreensTitle = 1;
+  static constexpr std::uint64_t kScreensParty = 2;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> screened_posts_;
   bool public_journal_compared_ = false;
   std::unordered_map<const Entity*, PendingCounts> pending_counts_;
   std::mutex utgaar_mutex_;  // guards utgaar_ids_ and empty_files_pending_ (hashing threads)
@@ -1245,22 +1243,33 @@ void Validation::RememberScreening(const JournalPostScreening& post) {
   if (!post.restricted || (!post.screens_title && !post.screens_party) || post.system_id.empty()) {
     return;
   }
-  screened_posts_[std::hash<std::string_view>{}(post.system_id)] = {
-      post.title_hash, post.screens_title, post.screens_party};
+  const std::uint64_t flags =
+      (post.screens_title ? kScreensTitle : 0) | (post.screens_party ? kScreensParty : 0);
+  screened_posts_.emplace_back(std::hash<std::string_view>{}(post.system_id),
+                               (post.title_hash & ~std::uint64_t{3}) | flags);
 }
 
 void Validation::CheckPublicEntry(const std::string& file, const JournalPostScreening& post) {
-  const auto it = screened_posts_.find(std::hash<std::string_view>{}(post.system_id));
-  if (post.system_id.empty() || it == screened_posts_.end()) {
+  if (post.system_id.empty()) {
     return;
   }
-  const ScreenedPost& screened = it->second;
+  const std::uint64_t key = std::hash<std::string_view>{}(post.system_id);
+  const auto it = std::lower_bound(screened_posts_.begin(), screened_posts_.end(), key,
+                                   [](const std::pair<std::uint64_t, std::uint64_t>& e,
+                                      std::uint64_t k) { return e.first < k; });
+  if (it == screened_posts_.end() || it->first != key) {
+    return;
+  }
+  const std::uint64_t title = it->second & ~std::uint64_t{3};
+  const auto same_title = [&](std::uint64_t h) {
+    return h != 0 && (h & ~std::uint64_t{3}) == title;
+  };
   std::vector<std::string_view> shown;
-  if (screened.screens_title && screened.title_hash != 0 &&
-      (post.title_hash == screened.title_hash || post.public_title_hash == screened.title_hash)) {
+  if ((it->second & kScreensTitle) != 0 && title != 0 &&
+      (same_title(post.title_hash) || same_title(post.public_title_hash))) {
     shown.push_back("tittel");
   }
-  if (screened.screens_party && post.unmasked_party_name) {
+  if ((it->second & kScreensParty) != 0 && post.unmasked_party_name) {
     shown.push_back("korrespondansepartNavn");
   }
   if (shown.empty()) {
@@ -1293,6 +1302,9 @@ void Validation::CheckJournals() {
       continue;
     }
     auto validation = StartSchemaValidation(name, object, std::string(names[i]) + ".xsd");
+    if (i == 1) {
+      std::sort(screened_posts_.begin(), screened_posts_.end());
+    }
     auto summary = ReadJournal(**opened, [&](const JournalPostScreening& post) {
       if (i == 0) {
         RememberScreening(post);

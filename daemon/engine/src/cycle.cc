@@ -106,8 +106,6 @@ class PhaseClock {
     last_ = t;
   }
 
-  void Skip() { last_ = std::chrono::steady_clock::now(); }
-
  private:
   CycleReport& report_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();

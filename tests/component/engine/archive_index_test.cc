@@ -111,7 +111,7 @@ TEST_F(ArchiveIndexTest, ACycleFromTheIndexFindsExactlyWhatAParseFinds) {
   EXPECT_FALSE(second->findings.empty());
 }
 
-TEST_F(ArchiveIndexTest, AChangedArkivstrukturIsParsedAgain) {
+TEST_F(ArchiveIndexTest, AChangedArkivstrukturMakesTheIndexStale) {
   auto parsed = ReadArchiveRecords(m_.archive_dir);
   ASSERT_TRUE(parsed.ok());
   ASSERT_TRUE(SaveArchiveIndex(index_, identity_, *parsed).ok());
