@@ -70,7 +70,7 @@ Municipality Generate() {
       CaseDocument doc;
       doc.document_id = "D" + std::to_string(c * 3 + d);
       doc.case_id = case_id;
-      doc.archive_system_id = "sys-" + doc.document_id;
+      doc.archive_system_id = "sys-" + doc.document_id.str();
       doc.document_type = kTypes[rng.Below(7)];
       doc.direction = d == 0 ? Direction::kIncoming : Direction::kOutgoing;
       doc.case_officer = "officer-" + std::to_string(rng.Below(300));

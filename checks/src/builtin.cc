@@ -376,7 +376,7 @@ std::vector<Finding> CheckAccessMarking(std::span<const CaseDocument> documents,
     f.AddFact("expected", "restricted (skjerming)");
     f.AddFact("actual", "unrestricted in the " + where);
     if (!d->document_type.empty()) {
-      f.AddFact("document_type", d->document_type);
+      f.AddFact("document_type", d->document_type.str());
     }
     out.push_back(std::move(f));
   }

@@ -133,8 +133,8 @@ void CompareStatus(const CaseDocument& d, const ArchiveRecord& r, std::vector<Fi
   f.AddFact("case_status", std::string(DocumentStatusName(d.status)));
   f.AddFact("expected", std::string(expected));
   f.AddFact("actual", std::string(ArchiveStateName(state)));
-  f.AddFact("journal_status", r.journal_status);
-  f.AddFact("document_status", r.document_status);
+  f.AddFact("journal_status", r.journal_status.str());
+  f.AddFact("document_status", r.document_status.str());
   out->push_back(std::move(f));
 }
 

@@ -55,7 +55,7 @@ constexpr std::array<EventFieldInfo, 5> kEventFields{{
     {EventField::kDocumentId, "document_id"},
 }};
 
-std::optional<std::string_view> Text(const std::string& s) {
+std::optional<std::string_view> Text(std::string_view s) {
   if (s.empty()) {
     return std::nullopt;
   }

@@ -16,6 +16,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/compact_string.h"
+#include "common/optional_instant.h"
+
 namespace arkivvakt::checks {
 
 using Timestamp = std::chrono::sys_seconds;
@@ -56,48 +59,65 @@ inline constexpr std::array<CaseColumn, 8> kCaseEventColumns{{
     {"details", false},
 }};
 
-enum class DocumentStatus { kDraft, kFinalised, kApproved, kDispatched, kArchived, kCancelled };
+enum class DocumentStatus : std::uint8_t {
+  kDraft,
+  kFinalised,
+  kApproved,
+  kDispatched,
+  kArchived,
+  kCancelled
+};
 
 std::string_view DocumentStatusName(DocumentStatus status);
 std::optional<DocumentStatus> ParseDocumentStatus(std::string_view name);
 
 // `direction` column: Noark journalposttype letters I, U, N, X, S.
-enum class Direction { kIncoming, kOutgoing, kInternal, kInternalNote, kOfficersNote };
+enum class Direction : std::uint8_t {
+  kIncoming,
+  kOutgoing,
+  kInternal,
+  kInternalNote,
+  kOfficersNote
+};
 
 std::string_view DirectionCode(Direction direction);
 std::optional<Direction> ParseDirection(std::string_view code);
 
-// One row of `case_documents`: one document version the case system holds.
+// One row of `case_documents`: one document version the case system holds. Strings are
+// CompactString and optional instants OptionalInstant, so that a million rows fit in memory
+// (sizeof(CaseDocument) is asserted below).
 struct CaseDocument {
-  std::string document_id;  // required; stable id in the case system
-  std::string case_id;      // required; saksnummer / ärendenummer
-  std::string registry_entry_id;
-  std::string document_number;
-  std::string archive_system_id;  // the archive core's systemID, when known
-  std::optional<Direction> direction;
-  std::string document_type;  // local type: vedtak, avslag, bpa, klage, orosanmalan, ...
-  DocumentStatus status = DocumentStatus::kDraft;  // required
-  std::string case_officer;                        // id
-  std::string unit;                                // id
-  std::string restricted;                          // skjerming/sekretess basis; empty = none
-  std::optional<Timestamp> created_at;
-  std::optional<Timestamp> finalised_at;
-  std::optional<Timestamp> dispatched_at;
-  std::optional<Timestamp> archived_at;
+  CompactString document_id;  // required; stable id in the case system
+  CompactString case_id;      // required; saksnummer / ärendenummer
+  CompactString registry_entry_id;
+  CompactString document_number;
+  CompactString archive_system_id;  // the archive core's systemID, when known
+  CompactString document_type;      // local type: vedtak, avslag, bpa, klage, orosanmalan, ...
+  CompactString case_officer;       // id
+  CompactString unit;               // id
+  CompactString restricted;         // skjerming/sekretess basis; empty = none
+  CompactString approved_by;
+  CompactString approved_by_role;
+  CompactString content_sha256;
+  CompactString file_path;
+  OptionalInstant created_at;
+  OptionalInstant finalised_at;
+  OptionalInstant dispatched_at;
+  OptionalInstant archived_at;
   Timestamp updated_at{};  // required
-  std::string approved_by;
-  std::string approved_by_role;
-  std::optional<Timestamp> approved_at;
-  std::optional<Timestamp> received_at;
-  std::optional<Timestamp> resolved_at;
-  std::optional<Timestamp> scanned_at;
-  std::optional<Timestamp> paper_shredded_at;
-  std::optional<bool> keep_paper;
-  std::string content_sha256;
+  OptionalInstant approved_at;
+  OptionalInstant received_at;
+  OptionalInstant resolved_at;
+  OptionalInstant scanned_at;
+  OptionalInstant paper_shredded_at;
   std::optional<std::uint64_t> content_size;
-  std::string file_path;
+  DocumentStatus status = DocumentStatus::kDraft;  // required
+  std::optional<Direction> direction;
+  std::optional<bool> keep_paper;
   std::optional<bool> is_signed;  // column `signed`
 };
+
+static_assert(sizeof(CaseDocument) <= 320, "CaseDocument is held a million times per cycle");
 
 // One row of `case_events`: something that happened, for deadline rules.
 struct CaseEvent {

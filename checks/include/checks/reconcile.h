@@ -57,23 +57,25 @@ inline constexpr std::string_view kRecMetadata = "REC-METADATA";
 // One document as the archive core holds it (a dokumentbeskrivelse with its archival
 // dokumentobjekt and the registration it belongs to), in Noark 5 terms.
 struct ArchiveRecord {
-  std::string system_id;          // systemID (what case documents link to)
-  std::string case_id;            // mappeID of the saksmappe
-  std::string registry_entry_id;  // registreringsID / journalpostnummer
-  std::string document_number;    // dokumentnummer
-  std::string journal_status;   // journalstatus: name («Arkivert») or code («A»); may be empty
-  std::string document_status;  // dokumentstatus: name or code («F», «B»); may be empty
-  std::string checksum;         // sjekksum, SHA-256 hex
-  std::optional<std::uint64_t> size;     // filstoerrelse
-  std::optional<Timestamp> archived_at;  // arkivertDato
+  CompactString system_id;          // systemID (what case documents link to)
+  CompactString case_id;            // mappeID of the saksmappe
+  CompactString registry_entry_id;  // registreringsID / journalpostnummer
+  CompactString document_number;    // dokumentnummer
+  CompactString journal_status;  // journalstatus: name («Arkivert») or code («A»); may be empty
+  CompactString document_status;      // dokumentstatus: name or code («F», «B»); may be empty
+  CompactString checksum;             // sjekksum, SHA-256 hex
+  std::optional<std::uint64_t> size;  // filstoerrelse
+  OptionalInstant archived_at;        // arkivertDato
   // Further fields used by the checks beyond reconciliation (LOCK, SIG, ACC). Ids and codes only.
-  std::string object_id;             // systemID of the archival dokumentobjekt ("" if none)
-  std::string file;                  // referanseDokumentfil, relative to the extraction
-  std::string restriction;           // effective skjerming: tilgangsrestriksjon ("" = none)
-  std::string signature_claim;       // elektroniskSignaturVerifisert on the document, if any
-  std::string metadata_fingerprint;  // hex SHA-256 over the metadata a lock freezes
-  std::uint64_t line = 0;            // line of the dokumentbeskrivelse in arkivstruktur.xml
+  CompactString object_id;             // systemID of the archival dokumentobjekt ("" if none)
+  CompactString file;                  // referanseDokumentfil, relative to the extraction
+  CompactString restriction;           // effective skjerming: tilgangsrestriksjon ("" = none)
+  CompactString signature_claim;       // elektroniskSignaturVerifisert on the document, if any
+  CompactString metadata_fingerprint;  // hex SHA-256 over the metadata a lock freezes
+  std::uint64_t line = 0;              // line of the dokumentbeskrivelse in arkivstruktur.xml
 };
+
+static_assert(sizeof(ArchiveRecord) <= 224, "ArchiveRecord is held a million times per cycle");
 
 // A case document and the one archive record it matched (both ways unambiguous).
 struct MatchedPair {

@@ -133,7 +133,9 @@ class CellReader {
 
   std::string_view Trimmed(std::size_t c) const { return TrimAsciiSpace(cells_[c]); }
 
-  void Text(std::size_t c, std::string* out) {
+  // `out` is a std::string or a CompactString.
+  template <typename String>
+  void Text(std::size_t c, String* out) {
     const std::string_view v = cells_[c];
     if (v.empty()) {
       if (columns_[c].required) {
@@ -141,10 +143,12 @@ class CellReader {
       }
       return;
     }
-    out->assign(v);
+    *out = v;
   }
 
-  void Time(std::size_t c, std::optional<Timestamp>* out) {
+  // `out` is a std::optional<Timestamp> or an OptionalInstant.
+  template <typename OptionalTime>
+  void Time(std::size_t c, OptionalTime* out) {
     const std::string_view v = Trimmed(c);
     if (v.empty()) {
       return;

@@ -147,6 +147,14 @@ class Reader {
     return n == 0 || Bytes(s.data(), n);
   }
 
+  bool String(CompactString& s) {
+    if (!String(scratch_)) {
+      return false;
+    }
+    s = scratch_;
+    return true;
+  }
+
   // The stored digest equals the digest of everything read, and nothing follows it.
   bool VerifyTrailer() {
     const auto expected = digest_.Finish();
@@ -187,6 +195,7 @@ class Reader {
   std::size_t pos_ = 0;
   std::size_t end_ = 0;
   EvpDigest digest_;
+  std::string scratch_;
 };
 
 template <typename T>
@@ -227,6 +236,19 @@ bool ReadOptional(Reader& r, std::optional<T>& v) {
   return true;
 }
 
+void WriteOptional(Writer& w, OptionalInstant v) {
+  WriteOptional(w, std::optional<checks::Timestamp>(v));
+}
+
+bool ReadOptional(Reader& r, OptionalInstant& v) {
+  std::optional<checks::Timestamp> t;
+  if (!ReadOptional(r, t)) {
+    return false;
+  }
+  v = t;
+  return true;
+}
+
 }  // namespace
 
 Status SaveArchiveIndex(const std::filesystem::path& path, std::string_view identity,
@@ -243,7 +265,7 @@ Status SaveArchiveIndex(const std::filesystem::path& path, std::string_view iden
   w.String(identity);
   w.Int<std::uint64_t>(records.size());
   for (const checks::ArchiveRecord& r : records) {
-    for (const std::string* s :
+    for (const CompactString* s :
          {&r.system_id, &r.case_id, &r.registry_entry_id, &r.document_number, &r.journal_status,
           &r.document_status, &r.checksum, &r.object_id, &r.file, &r.restriction,
           &r.signature_claim, &r.metadata_fingerprint}) {
@@ -303,7 +325,7 @@ std::optional<std::vector<checks::ArchiveRecord>> LoadArchiveIndex(
   for (std::uint64_t i = 0; i < count; ++i) {
     checks::ArchiveRecord& rec = records.emplace_back();
     bool ok = true;
-    for (std::string* s :
+    for (CompactString* s :
          {&rec.system_id, &rec.case_id, &rec.registry_entry_id, &rec.document_number,
           &rec.journal_status, &rec.document_status, &rec.checksum, &rec.object_id, &rec.file,
           &rec.restriction, &rec.signature_claim, &rec.metadata_fingerprint}) {

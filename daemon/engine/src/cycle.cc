@@ -451,7 +451,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
         checks::SignatureOutcome o;
         o.record = r;
         o.document = doc;
-        auto verified = verifier.VerifyFile(options.archive_dir / rec.file, std::nullopt,
+        auto verified = verifier.VerifyFile(options.archive_dir / rec.file.view(), std::nullopt,
                                             TimePoint{now.time_since_epoch()});
         ++report.signatures_verified;
         if (!verified.ok()) {

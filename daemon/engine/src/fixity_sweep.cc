@@ -15,7 +15,7 @@ namespace {
 
 // The file inside the extraction, or nullopt when the reference leaves it.
 std::optional<std::filesystem::path> Resolve(const std::filesystem::path& root,
-                                             const std::string& reference) {
+                                             std::string_view reference) {
   const std::filesystem::path rel(reference);
   if (reference.empty() || rel.is_absolute()) {
     return std::nullopt;

@@ -258,7 +258,7 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
     }
   }
   for (const auto& [index, kind] : signed_kind) {
-    if (defect_objects.count((*records)[index].object_id) != 0) {
+    if (defect_objects.count((*records)[index].object_id.str()) != 0) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "demo: a writer defect landed on a signed document; choose another seed");
     }
@@ -309,13 +309,13 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
   const auto take = [&]() -> std::size_t {
     while (next < records->size() &&
            (signed_kind.count(next) != 0 || sig_missing.count(next) != 0 ||
-            defect_objects.count((*records)[next].object_id) != 0)) {
+            defect_objects.count((*records)[next].object_id.str()) != 0)) {
       ++next;
     }
     return next++;
   };
   const auto doc_id = [&](std::size_t r) { return documents[row_of_record[r]]["document_id"]; };
-  const auto asid = [&](std::size_t r) { return (*records)[r].system_id; };
+  const auto asid = [&](std::size_t r) { return (*records)[r].system_id.str(); };
   const auto expect = [&](std::string check, Subject subject, std::string note) {
     m.expected.push_back({std::move(check), std::move(subject), std::move(note)});
   };
@@ -369,14 +369,14 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
 
     r = take();  // LOCK-UNAUTHORISED-UNLOCK (then locked again)
     events.push_back({{"event_id", "EV-U" + std::to_string(i)},
-                      {"case_id", (*records)[r].case_id},
+                      {"case_id", (*records)[r].case_id.str()},
                       {"document_id", doc_id(r)},
                       {"kind", "document.unlocked"},
                       {"at", iso(days_ago(3))},
                       {"actor", "SB11"},
                       {"actor_role", "saksbehandler"}});
     events.push_back({{"event_id", "EV-L" + std::to_string(i)},
-                      {"case_id", (*records)[r].case_id},
+                      {"case_id", (*records)[r].case_id.str()},
                       {"document_id", doc_id(r)},
                       {"kind", "document.locked"},
                       {"at", iso(days_ago(2))},
@@ -387,7 +387,7 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
 
     r = take();  // LOCK-NOT-RELOCKED
     events.push_back({{"event_id", "EV-N" + std::to_string(i)},
-                      {"case_id", (*records)[r].case_id},
+                      {"case_id", (*records)[r].case_id.str()},
                       {"document_id", doc_id(r)},
                       {"kind", "document.unlocked"},
                       {"at", iso(days_ago(10))},
