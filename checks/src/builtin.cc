@@ -7,10 +7,10 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "common/text.h"
 #include "finding_subjects.h"
 #include "latest_versions.h"
+#include "row_key_map.h"
 
 namespace arkivvakt::checks {
 
@@ -106,12 +106,14 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     std::stable_sort(list.begin(), list.end(),
                      [](const CaseEvent* a, const CaseEvent* b) { return a->at < b->at; });
   }
-  const std::vector<const CaseDocument*> latest = LatestVersions(documents);
-  absl::flat_hash_map<std::string_view, const CaseDocument*> document_by_id;
+  // The latest version of each document with lock events, by document_id.
+  const std::vector<std::uint32_t> latest = internal::LatestVersionIndexes(documents);
+  auto document_by_id =
+      internal::MakeRowKeyMap<CaseDocument, std::string_view, internal::DocumentIdOf>(documents, 0);
   if (!by_document.empty()) {
     document_by_id.reserve(latest.size());
-    for (const CaseDocument* d : latest) {
-      document_by_id.emplace(d->document_id, d);
+    for (std::uint32_t i : latest) {
+      document_by_id.try_emplace(i, i);
     }
   }
 
@@ -119,7 +121,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
   for (const auto& [document_id, list] : by_document) {
     const CaseDocument* d = nullptr;
     if (auto it = document_by_id.find(document_id); it != document_by_id.end()) {
-      d = it->second;
+      d = &documents[it->first];
     }
     for (std::size_t i = 0; i < list.size(); ++i) {
       const CaseEvent& e = *list[i];
@@ -178,27 +180,29 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
       document_of_record[p.record] = &documents[p.document];
     }
   }
-  absl::flat_hash_set<std::string_view> seen;
-  seen.reserve(records.size());
-  for (std::size_t r = 0; r < records.size(); ++r) {
+  auto seen = internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(
+      records, records.size());
+  for (std::uint32_t r = 0; r < records.size(); ++r) {
     const ArchiveRecord& rec = records[r];
-    if (rec.system_id.empty() || !IsLocked(rec) || !seen.insert(rec.system_id).second) {
+    if (rec.system_id.empty() || !IsLocked(rec) || !seen.try_emplace(r, 0).second) {
       continue;
     }
+    const Sha256Text::Spelled checksum_text = rec.checksum.Text();
+    const std::string_view checksum = TrimAsciiSpace(checksum_text.view());
     const Baseline* b = baseline_of(rec);
     if (b == nullptr) {
       Baseline nb;
       nb.document_key = rec.system_id;
-      nb.sha256 = AsciiLower(TrimAsciiSpace(rec.checksum));
+      nb.sha256 = AsciiLower(checksum);
       nb.size = rec.size.value_or(0);
-      nb.metadata_fingerprint = rec.metadata_fingerprint;
+      nb.metadata_fingerprint = rec.metadata_fingerprint.str();
       nb.locked_at = rec.archived_at.value_or(options.now);
       nb.recorded_at = options.now;
       out.new_baselines.push_back(std::move(nb));
       continue;
     }
     std::vector<std::string_view> changed;
-    if (!EqualsIgnoreAsciiCase(b->sha256, TrimAsciiSpace(rec.checksum))) {
+    if (!EqualsIgnoreAsciiCase(b->sha256, checksum)) {
       changed.push_back("sha256");
     }
     if (b->size != rec.size.value_or(0)) {
@@ -235,7 +239,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     }
     f.AddFact("field", fields);
     f.AddFact("expected", b->sha256);
-    f.AddFact("actual", AsciiLower(TrimAsciiSpace(rec.checksum)));
+    f.AddFact("actual", AsciiLower(checksum));
     f.AddFact("expected_size", std::to_string(b->size));
     f.AddFact("actual_size", std::to_string(rec.size.value_or(0)));
     f.AddFact("baseline_recorded_at", tz.Format(b->recorded_at));
@@ -243,7 +247,8 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
   }
 
   // Finished work never finalised.
-  for (const CaseDocument* d : latest) {
+  for (std::uint32_t i : latest) {
+    const CaseDocument* d = &documents[i];
     if (d->status != DocumentStatus::kDraft) {
       continue;
     }

@@ -3,7 +3,7 @@
 // reconciliation and the built-in checks so that they agree on what "the document" is.
 //
 // Ties (two rows of one document_id with the same updated_at) keep the first row. Cost: one
-// flat hash map of string views over `documents` (no copies of the ids).
+// RowKeyMap over `documents` (8 bytes a slot; no copies of the ids).
 #pragma once
 
 #include <cstdint>
@@ -11,17 +11,18 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "checks/case_model.h"
+#include "row_key_map.h"
 
 namespace arkivvakt::checks::internal {
 
 inline std::vector<std::uint32_t> LatestVersionIndexes(std::span<const CaseDocument> documents) {
-  absl::flat_hash_map<std::string_view, std::uint32_t> latest;
-  latest.reserve(documents.size());
+  // First row of each document_id -> its latest row.
+  auto latest =
+      MakeRowKeyMap<CaseDocument, std::string_view, DocumentIdOf>(documents, documents.size());
   bool any_repeated = false;
   for (std::uint32_t i = 0; i < documents.size(); ++i) {
-    auto [it, inserted] = latest.try_emplace(documents[i].document_id, i);
+    auto [it, inserted] = latest.try_emplace(i, i);
     if (!inserted) {
       any_repeated = true;
       if (documents[it->second].updated_at < documents[i].updated_at) {
@@ -32,7 +33,7 @@ inline std::vector<std::uint32_t> LatestVersionIndexes(std::span<const CaseDocum
   std::vector<std::uint32_t> out;
   out.reserve(latest.size());
   for (std::uint32_t i = 0; i < documents.size(); ++i) {
-    if (!any_repeated || latest.find(documents[i].document_id)->second == i) {
+    if (!any_repeated || latest.find(DocumentIdOf(documents[i]))->second == i) {
       out.push_back(i);
     }
   }

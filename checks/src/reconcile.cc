@@ -3,16 +3,17 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/hash/hash.h"
 #include "common/text.h"
 #include "finding_subjects.h"
 #include "latest_versions.h"
+#include "row_key_map.h"
 
 namespace arkivvakt::checks {
 
@@ -33,13 +34,16 @@ struct NaturalKeyView {
   std::string_view document_number;
 
   bool operator==(const NaturalKeyView&) const = default;
-};
 
-struct NaturalKeyHash {
-  std::size_t operator()(const NaturalKeyView& k) const {
-    return absl::HashOf(k.case_id, k.registry_entry_id, k.document_number);
+  template <typename H>
+  friend H AbslHashValue(H h, const NaturalKeyView& k) {
+    return H::combine(std::move(h), k.case_id, k.registry_entry_id, k.document_number);
   }
 };
+
+NaturalKeyView NaturalKeyOf(const ArchiveRecord& r) {
+  return {r.case_id, r.registry_entry_id, r.document_number};
+}
 
 bool HasNaturalKey(std::string_view a, std::string_view b, std::string_view c) {
   return !a.empty() && !b.empty() && !c.empty();
@@ -88,7 +92,8 @@ std::string_view ArchiveStateName(ArchiveState s) {
 
 void CompareContent(const CaseDocument& d, const ArchiveRecord& r, std::vector<Finding>* out) {
   const std::string_view expected_sum = TrimAsciiSpace(d.content_sha256);
-  const std::string_view actual_sum = TrimAsciiSpace(r.checksum);
+  const Sha256Text::Spelled actual_text = r.checksum.Text();
+  const std::string_view actual_sum = TrimAsciiSpace(actual_text.view());
   const bool sum_differs = !expected_sum.empty() && !actual_sum.empty() &&
                            !EqualsIgnoreAsciiCase(expected_sum, actual_sum);
   const bool size_differs =
@@ -188,58 +193,61 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
                                const ReconcileOptions& options, const TimeZone& tz,
                                const HolidayCalendar& calendar) {
   std::vector<Finding> out;
-  // Flat indexes over the inputs (string views into them, 32-bit positions): a million records
-  // cost tens of megabytes here, not hundreds. Records sharing a key are chained through
-  // `next_same_id` / `next_same_key` in input order.
-  constexpr std::uint32_t kEnd = UINT32_MAX;
-
-  struct Chain {
-    std::uint32_t first = kEnd;
-    std::uint32_t last = kEnd;
-    std::uint32_t count = 0;
-  };
-
-  const auto append = [](Chain& c, std::vector<std::uint32_t>& next, std::uint32_t r) {
-    if (c.first == kEnd) {
-      c.first = r;
-    } else {
-      next[c.last] = r;
-    }
-    c.last = r;
-    ++c.count;
-  };
-  absl::flat_hash_map<std::string_view, Chain> by_system_id;
-  absl::flat_hash_map<NaturalKeyView, Chain, NaturalKeyHash> by_natural_key;
+  // Indexes over the records by systemID and by natural key, holding 32-bit record positions
+  // only (row_key_map.h): the first record of each key maps to its last, and records sharing a
+  // key are chained through `next_same_id` / `next_same_key` in input order.
+  constexpr std::uint32_t kEnd = internal::kNoRow;
+  const std::span<const ArchiveRecord> rows(records);
+  auto by_system_id =
+      internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(
+          rows, records.size());
+  auto by_natural_key =
+      internal::MakeRowKeyMap<ArchiveRecord, NaturalKeyView, NaturalKeyOf>(rows, records.size());
   std::vector<std::uint32_t> next_same_id(records.size(), kEnd);
   std::vector<std::uint32_t> next_same_key(records.size(), kEnd);
-  by_system_id.reserve(records.size());
-  by_natural_key.reserve(records.size());
+  const auto append = [](auto& index, std::vector<std::uint32_t>& next, std::uint32_t r) {
+    auto [it, inserted] = index.try_emplace(r, r);
+    if (!inserted) {
+      next[it->second] = r;
+      it->second = r;
+    }
+  };
   for (std::uint32_t r = 0; r < records.size(); ++r) {
     const ArchiveRecord& rec = records[r];
     if (!rec.system_id.empty()) {
-      append(by_system_id[rec.system_id], next_same_id, r);
+      append(by_system_id, next_same_id, r);
     }
     if (HasNaturalKey(rec.case_id, rec.registry_entry_id, rec.document_number)) {
-      append(
-          by_natural_key[NaturalKeyView{rec.case_id, rec.registry_entry_id, rec.document_number}],
-          next_same_key, r);
+      append(by_natural_key, next_same_key, r);
     }
   }
-  const auto records_of = [&](const Chain& c, const std::vector<std::uint32_t>& next) {
+  const auto records_from = [&](std::uint32_t first, const std::vector<std::uint32_t>& next) {
     std::vector<std::uint32_t> list;
-    list.reserve(c.count);
-    for (std::uint32_t r = c.first; r != kEnd; r = next[r]) {
+    for (std::uint32_t r = first; r != kEnd; r = next[r]) {
       list.push_back(r);
     }
     return list;
   };
 
   // Pass 1: what each document matches, and how many documents claim each record.
+  enum class MatchedBy : std::uint8_t { kNone, kSystemId, kNaturalKey };
+
   struct Match {
     std::uint32_t doc;
-    const Chain* chain;  // nullptr: no record
-    bool by_system_id;
-    std::string_view by;  // "archive_system_id", "natural key" or "none"
+    std::uint32_t first = kEnd;  // first record of the matching key; kEnd: no record
+    MatchedBy by = MatchedBy::kNone;
+  };
+
+  const auto by_name = [](MatchedBy by) -> std::string_view {
+    switch (by) {
+      case MatchedBy::kSystemId:
+        return "archive_system_id";
+      case MatchedBy::kNaturalKey:
+        return "natural key";
+      case MatchedBy::kNone:
+        break;
+    }
+    return "none";
   };
 
   const std::vector<std::uint32_t> latest = internal::LatestVersionIndexes(documents);
@@ -248,35 +256,34 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
   std::vector<std::uint32_t> claims(records.size(), 0);
   for (std::uint32_t i : latest) {
     const CaseDocument& d = documents[i];
-    Match m{i, nullptr, false, "none"};
+    Match m{i};
     if (!d.archive_system_id.empty()) {
-      m.by = "archive_system_id";
-      m.by_system_id = true;
+      m.by = MatchedBy::kSystemId;
       if (auto it = by_system_id.find(std::string_view(d.archive_system_id));
           it != by_system_id.end()) {
-        m.chain = &it->second;
+        m.first = it->first;
       }
     } else if (HasNaturalKey(d.case_id, d.registry_entry_id, d.document_number)) {
-      m.by = "natural key";
+      m.by = MatchedBy::kNaturalKey;
       if (auto it = by_natural_key.find(
               NaturalKeyView{d.case_id, d.registry_entry_id, d.document_number});
           it != by_natural_key.end()) {
-        m.chain = &it->second;
+        m.first = it->first;
       }
     }
-    if (m.chain != nullptr) {
-      const auto& next = m.by_system_id ? next_same_id : next_same_key;
-      for (std::uint32_t r = m.chain->first; r != kEnd; r = next[r]) {
-        ++claims[r];
-      }
+    const auto& next = m.by == MatchedBy::kSystemId ? next_same_id : next_same_key;
+    for (std::uint32_t r = m.first; r != kEnd; r = next[r]) {
+      ++claims[r];
     }
     matches.push_back(m);
   }
+  by_system_id = {};
+  by_natural_key = {};
 
   // Pass 2: per document.
   for (const Match& m : matches) {
     const CaseDocument& d = documents[m.doc];
-    if (m.chain == nullptr) {
+    if (m.first == kEnd) {
       if (!ShouldBeArchived(d.status)) {
         continue;
       }
@@ -292,36 +299,37 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
       f.AddFact("expected", "in the archive by " + tz.Format(deadline));
       f.AddFact("actual", "not found");
       f.AddFact("case_status", std::string(DocumentStatusName(d.status)));
-      f.AddFact("matched_by", std::string(m.by));
-      if (m.by == "none") {
+      f.AddFact("matched_by", std::string(by_name(m.by)));
+      if (m.by == MatchedBy::kNone) {
         f.AddFact("reason", "no archive_system_id and an incomplete natural key");
       }
       f.AddFact("grace", FormatDuration({options.grace_working_days, DurationUnit::kWorkingDays}));
       out.push_back(std::move(f));
       continue;
     }
-    const auto& next = m.by_system_id ? next_same_id : next_same_key;
-    if (m.chain->count > 1) {
+    const auto& next = m.by == MatchedBy::kSystemId ? next_same_id : next_same_key;
+    if (next[m.first] != kEnd) {
       Finding f = ForDocument(kRecDuplicate, Severity::kHigh, d);
       f.message = "One case document matches several archive records";
       std::vector<std::string_view> ids;
-      for (std::uint32_t r : records_of(*m.chain, next)) {
+      const std::vector<std::uint32_t> matched = records_from(m.first, next);
+      for (std::uint32_t r : matched) {
         ids.push_back(records[r].system_id);
       }
       f.AddFact("expected", "1");
-      f.AddFact("actual", std::to_string(m.chain->count));
-      f.AddFact("matched_by", std::string(m.by));
+      f.AddFact("actual", std::to_string(matched.size()));
+      f.AddFact("matched_by", std::string(by_name(m.by)));
       f.AddFact("archive_system_ids", Join(ids));
       out.push_back(std::move(f));
       continue;
     }
-    const std::uint32_t r = m.chain->first;
+    const std::uint32_t r = m.first;
     if (claims[r] > 1) {
       continue;  // reported once, for the record, below
     }
     CompareContent(d, records[r], &out);
     CompareStatus(d, records[r], &out);
-    if (m.by_system_id) {
+    if (m.by == MatchedBy::kSystemId) {
       CompareMetadata(d, records[r], &out);
     }
     if (options.matched != nullptr) {
@@ -337,11 +345,8 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
     if (!any_shared) {
       break;
     }
-    if (m.chain == nullptr) {
-      continue;
-    }
-    const auto& next = m.by_system_id ? next_same_id : next_same_key;
-    for (std::uint32_t r = m.chain->first; r != kEnd; r = next[r]) {
+    const auto& next = m.by == MatchedBy::kSystemId ? next_same_id : next_same_key;
+    for (std::uint32_t r = m.first; r != kEnd; r = next[r]) {
       if (claims[r] > 1) {
         claimants[r].push_back(documents[m.doc].document_id);
       }

@@ -44,6 +44,7 @@
 #include "checks/case_model.h"
 #include "common/calendar.h"
 #include "common/finding.h"
+#include "common/sha256_text.h"
 
 namespace arkivvakt::checks {
 
@@ -63,19 +64,19 @@ struct ArchiveRecord {
   CompactString document_number;    // dokumentnummer
   CompactString journal_status;  // journalstatus: name («Arkivert») or code («A»); may be empty
   CompactString document_status;      // dokumentstatus: name or code («F», «B»); may be empty
-  CompactString checksum;             // sjekksum, SHA-256 hex
   std::optional<std::uint64_t> size;  // filstoerrelse
   OptionalInstant archived_at;        // arkivertDato
   // Further fields used by the checks beyond reconciliation (LOCK, SIG, ACC). Ids and codes only.
-  CompactString object_id;             // systemID of the archival dokumentobjekt ("" if none)
-  CompactString file;                  // referanseDokumentfil, relative to the extraction
-  CompactString restriction;           // effective skjerming: tilgangsrestriksjon ("" = none)
-  CompactString signature_claim;       // elektroniskSignaturVerifisert on the document, if any
-  CompactString metadata_fingerprint;  // hex SHA-256 over the metadata a lock freezes
-  std::uint64_t line = 0;              // line of the dokumentbeskrivelse in arkivstruktur.xml
+  CompactString object_id;          // systemID of the archival dokumentobjekt ("" if none)
+  CompactString file;               // referanseDokumentfil, relative to the extraction
+  CompactString restriction;        // effective skjerming: tilgangsrestriksjon ("" = none)
+  CompactString signature_claim;    // elektroniskSignaturVerifisert on the document, if any
+  std::uint64_t line = 0;           // line of the dokumentbeskrivelse in arkivstruktur.xml
+  Sha256Text checksum;              // sjekksum, SHA-256 hex, as written
+  Sha256Text metadata_fingerprint;  // hex SHA-256 over the metadata a lock freezes
 };
 
-static_assert(sizeof(ArchiveRecord) <= 224, "ArchiveRecord is held a million times per cycle");
+static_assert(sizeof(ArchiveRecord) <= 264, "ArchiveRecord is held a million times per cycle");
 
 // A case document and the one archive record it matched (both ways unambiguous).
 struct MatchedPair {

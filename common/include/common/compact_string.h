@@ -9,8 +9,13 @@
 // std::string fields do. What it does not do: `std::string s = cs;` (write `cs.str()`), and
 // `"a" + cs` (append to a std::string instead).
 //
+// Shared(value) is for columns with few distinct values longer than 15 bytes (a skjerming basis
+// such as «Offl. § 13 jf. fvl. § 13», a status name): each distinct value is stored once per
+// process, in a pool that is never freed and holds at most 65,536 values and 4 MiB (past that,
+// values are stored as usual), and a copy of a shared value allocates nothing.
+//
 // Contract: size() < 2^32 (a longer value throws std::length_error). data() is not
-// NUL-terminated. Thread-safety: a plain value.
+// NUL-terminated. Thread-safety: a plain value; Shared() may be called from any thread.
 #pragma once
 
 #include <compare>
@@ -37,7 +42,15 @@ class CompactString {
 
   CompactString(const std::string& s) { Init(s); }  // NOLINT
 
-  CompactString(const CompactString& other) { Init(other.view()); }
+  CompactString(const CompactString& other) {
+    if (other.bytes_[kTag] == kSharedTag) {
+      std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+    } else {
+      Init(other.view());
+    }
+  }
+
+  static CompactString Shared(std::string_view s);
 
   CompactString(CompactString&& other) noexcept {
     std::memcpy(bytes_, other.bytes_, sizeof bytes_);
@@ -81,11 +94,11 @@ class CompactString {
   std::string str() const { return std::string(view()); }
 
   const char* data() const noexcept {
-    return IsHeap() ? HeapPointer() : reinterpret_cast<const char*>(bytes_);
+    return IsOutOfLine() ? HeapPointer() : reinterpret_cast<const char*>(bytes_);
   }
 
   std::size_t size() const noexcept {
-    if (!IsHeap()) {
+    if (!IsOutOfLine()) {
       return bytes_[kTag];
     }
     std::uint32_t n = 0;
@@ -128,11 +141,20 @@ class CompactString {
 
  private:
   // Inline: bytes_[0..15) hold the value, bytes_[15] its size (0..15).
-  // Heap: bytes_[0..8) the block's address, bytes_[8..12) its size, bytes_[15] == kHeapTag.
+  // Heap: bytes_[0..8) the block's address, bytes_[8..12) its size, bytes_[15] == kHeapTag
+  // (owned) or kSharedTag (in the pool of Shared values, never freed).
   static constexpr std::size_t kTag = 15;
   static constexpr unsigned char kHeapTag = 0x80;
+  static constexpr unsigned char kSharedTag = 0x81;
 
-  bool IsHeap() const noexcept { return bytes_[kTag] == kHeapTag; }
+  bool IsOutOfLine() const noexcept { return (bytes_[kTag] & 0x80) != 0; }
+
+  void SetOutOfLine(const char* p, std::size_t size, unsigned char tag) noexcept {
+    const auto n = static_cast<std::uint32_t>(size);
+    std::memcpy(bytes_, &p, sizeof p);
+    std::memcpy(bytes_ + sizeof p, &n, sizeof n);
+    bytes_[kTag] = tag;
+  }
 
   char* HeapPointer() const noexcept {
     char* p = nullptr;
@@ -153,14 +175,11 @@ class CompactString {
     }
     char* p = new char[s.size()];
     std::memcpy(p, s.data(), s.size());
-    const auto n = static_cast<std::uint32_t>(s.size());
-    std::memcpy(bytes_, &p, sizeof p);
-    std::memcpy(bytes_ + sizeof p, &n, sizeof n);
-    bytes_[kTag] = kHeapTag;
+    SetOutOfLine(p, s.size(), kHeapTag);
   }
 
   void Free() noexcept {
-    if (IsHeap()) {
+    if (bytes_[kTag] == kHeapTag) {
       delete[] HeapPointer();
     }
   }

@@ -133,7 +133,16 @@ class CellReader {
 
   std::string_view Trimmed(std::size_t c) const { return TrimAsciiSpace(cells_[c]); }
 
-  // `out` is a std::string or a CompactString.
+  // A column of few distinct values: stored once per process (CompactString::Shared).
+  void SharedText(std::size_t c, CompactString* out) {
+    std::string_view value;
+    Text(c, &value);
+    if (!value.empty()) {
+      *out = CompactString::Shared(value);
+    }
+  }
+
+  // `out` is a std::string, a CompactString or a std::string_view (into the row).
   template <typename String>
   void Text(std::size_t c, String* out) {
     const std::string_view v = cells_[c];
@@ -227,7 +236,7 @@ checks::CaseDocument DecodeDocument(const DocumentCells& cells, ColumnProblems* 
       row.Problem(kDirection, "not one of I, U, N, X, S");
     }
   }
-  row.Text(kDocumentType, &d.document_type);
+  row.SharedText(kDocumentType, &d.document_type);
   if (const std::string_view v = row.Trimmed(kStatus); v.empty()) {
     row.Problem(kStatus, "empty, but required");
   } else if (const auto status = checks::ParseDocumentStatus(v); status.has_value()) {
@@ -235,16 +244,16 @@ checks::CaseDocument DecodeDocument(const DocumentCells& cells, ColumnProblems* 
   } else {
     row.Problem(kStatus, "not a known status");
   }
-  row.Text(kCaseOfficer, &d.case_officer);
-  row.Text(kUnit, &d.unit);
-  row.Text(kRestricted, &d.restricted);
+  row.SharedText(kCaseOfficer, &d.case_officer);
+  row.SharedText(kUnit, &d.unit);
+  row.SharedText(kRestricted, &d.restricted);
   row.Time(kCreatedAt, &d.created_at);
   row.Time(kFinalisedAt, &d.finalised_at);
   row.Time(kDispatchedAt, &d.dispatched_at);
   row.Time(kArchivedAt, &d.archived_at);
   row.RequiredTime(kUpdatedAt, &d.updated_at);
-  row.Text(kApprovedBy, &d.approved_by);
-  row.Text(kApprovedByRole, &d.approved_by_role);
+  row.SharedText(kApprovedBy, &d.approved_by);
+  row.SharedText(kApprovedByRole, &d.approved_by_role);
   row.Time(kApprovedAt, &d.approved_at);
   row.Time(kReceivedAt, &d.received_at);
   row.Time(kResolvedAt, &d.resolved_at);

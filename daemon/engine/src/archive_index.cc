@@ -18,7 +18,7 @@ namespace arkivvakt::engine {
 namespace {
 
 constexpr std::string_view kMagic = "ARKIVVAKT-ARCHIVE-INDEX\n";
-constexpr std::uint32_t kFormatVersion = 1;
+constexpr std::uint32_t kFormatVersion = 2;  // 2: digests after the other strings
 constexpr std::size_t kBufferBytes = 1 << 20;
 constexpr std::size_t kDigestBytes = 32;
 // Bounds on what a valid index can hold (a corrupted length must not allocate gigabytes).
@@ -147,11 +147,17 @@ class Reader {
     return n == 0 || Bytes(s.data(), n);
   }
 
-  bool String(CompactString& s) {
+  // A CompactString (shared when `shared`: a column of few distinct values) or a Sha256Text.
+  template <typename Text>
+  bool String(Text& s, bool shared = false) {
     if (!String(scratch_)) {
       return false;
     }
-    s = scratch_;
+    if constexpr (std::is_same_v<Text, CompactString>) {
+      s = shared ? CompactString::Shared(scratch_) : CompactString(scratch_);
+    } else {
+      s = scratch_;
+    }
     return true;
   }
 
@@ -265,12 +271,14 @@ Status SaveArchiveIndex(const std::filesystem::path& path, std::string_view iden
   w.String(identity);
   w.Int<std::uint64_t>(records.size());
   for (const checks::ArchiveRecord& r : records) {
+    // The order LoadArchiveIndex reads them in.
     for (const CompactString* s :
-         {&r.system_id, &r.case_id, &r.registry_entry_id, &r.document_number, &r.journal_status,
-          &r.document_status, &r.checksum, &r.object_id, &r.file, &r.restriction,
-          &r.signature_claim, &r.metadata_fingerprint}) {
+         {&r.system_id, &r.case_id, &r.registry_entry_id, &r.document_number, &r.object_id, &r.file,
+          &r.journal_status, &r.document_status, &r.restriction, &r.signature_claim}) {
       w.String(*s);
     }
+    w.String(r.checksum.Text().view());
+    w.String(r.metadata_fingerprint.Text().view());
     WriteOptional(w, r.size);
     WriteOptional(w, r.archived_at);
     w.Int<std::uint64_t>(r.line);
@@ -325,12 +333,15 @@ std::optional<std::vector<checks::ArchiveRecord>> LoadArchiveIndex(
   for (std::uint64_t i = 0; i < count; ++i) {
     checks::ArchiveRecord& rec = records.emplace_back();
     bool ok = true;
-    for (CompactString* s :
-         {&rec.system_id, &rec.case_id, &rec.registry_entry_id, &rec.document_number,
-          &rec.journal_status, &rec.document_status, &rec.checksum, &rec.object_id, &rec.file,
-          &rec.restriction, &rec.signature_claim, &rec.metadata_fingerprint}) {
+    for (CompactString* s : {&rec.system_id, &rec.case_id, &rec.registry_entry_id,
+                             &rec.document_number, &rec.object_id, &rec.file}) {
       ok = ok && r.String(*s);
     }
+    for (CompactString* s :
+         {&rec.journal_status, &rec.document_status, &rec.restriction, &rec.signature_claim}) {
+      ok = ok && r.String(*s, /*shared=*/true);
+    }
+    ok = ok && r.String(rec.checksum) && r.String(rec.metadata_fingerprint);
     ok = ok && ReadOptional(r, rec.size) && ReadOptional(r, rec.archived_at) && r.Int(rec.line);
     if (!ok) {
       return refuse("truncated or corrupt at record " + std::to_string(i + 1));

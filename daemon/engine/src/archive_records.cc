@@ -135,7 +135,7 @@ class RecordCollector final : public noark5::ArkivstrukturHandler {
     checks::ArchiveRecord r;
     r.system_id = std::string(e.Get("systemID"));
     r.document_number = std::string(e.Get("dokumentnummer"));
-    r.document_status = std::string(e.Get("dokumentstatus"));
+    r.document_status = CompactString::Shared(e.Get("dokumentstatus"));
     r.line = e.line;
     for (auto it = ctx.ancestors.rbegin(); it != ctx.ancestors.rend(); ++it) {
       if ((*it)->kind == EntityKind::kMappe) {
@@ -143,19 +143,22 @@ class RecordCollector final : public noark5::ArkivstrukturHandler {
         break;
       }
     }
-    r.restriction = ctx.screening.present ? ctx.screening.tilgangsrestriksjon : std::string();
+    if (ctx.screening.present) {
+      r.restriction = CompactString::Shared(ctx.screening.tilgangsrestriksjon);
+    }
     std::string fingerprint = FieldsText(e);
     if (object_.has_value()) {
       r.object_id = std::move(object_->system_id);
       r.file = std::move(object_->file);
       r.checksum = std::move(object_->checksum);
       r.size = object_->size;
-      r.signature_claim = std::move(object_->claim);
+      r.signature_claim = CompactString::Shared(object_->claim);
       fingerprint += "--\n";
       fingerprint += object_->fingerprint_input;
     }
     if (r.signature_claim.empty()) {
-      r.signature_claim = std::string(e.Get("elektroniskSignatur/elektroniskSignaturVerifisert"));
+      r.signature_claim =
+          CompactString::Shared(e.Get("elektroniskSignatur/elektroniskSignaturVerifisert"));
     }
     object_.reset();
     Sha256 h;
@@ -174,10 +177,10 @@ class RecordCollector final : public noark5::ArkivstrukturHandler {
     const std::string_view claim = e.Get("elektroniskSignatur/elektroniskSignaturVerifisert");
     for (checks::ArchiveRecord& r : pending_) {
       r.registry_entry_id = std::string(entry);
-      r.journal_status = std::string(status);
+      r.journal_status = CompactString::Shared(status);
       r.archived_at = archived;
       if (r.signature_claim.empty()) {
-        r.signature_claim = std::string(claim);
+        r.signature_claim = CompactString::Shared(claim);
       }
       out_.push_back(std::move(r));
     }

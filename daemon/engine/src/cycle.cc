@@ -377,12 +377,13 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
         if (it == digests.end() || it->key != key) {
           return nullptr;
         }
-        const std::string sha = AsciiLower(TrimAsciiSpace(rec.checksum));
-        if (it->value == ValueHash(sha, rec.size.value_or(0), rec.metadata_fingerprint)) {
+        const std::string sha = AsciiLower(TrimAsciiSpace(rec.checksum.Text().view()));
+        const Sha256Text::Spelled fingerprint = rec.metadata_fingerprint.Text();
+        if (it->value == ValueHash(sha, rec.size.value_or(0), fingerprint.view())) {
           scratch.document_key = rec.system_id;  // unchanged: the record is its own baseline
           scratch.sha256 = sha;
           scratch.size = rec.size.value_or(0);
-          scratch.metadata_fingerprint = rec.metadata_fingerprint;
+          scratch.metadata_fingerprint = fingerprint.view();
           return &scratch;
         }
       }

@@ -94,7 +94,8 @@ SweepResult SweepFixity(const std::filesystem::path& extraction_dir,
               .AddFact("actual", std::to_string(digest->size)));
     }
     // Only SHA-256 values (64 hex digits) are compared; other algorithms are FIX-ALGORITHM's.
-    const std::string_view declared = TrimAsciiSpace(r.checksum);
+    const Sha256Text::Spelled declared_text = r.checksum.Text();
+    const std::string_view declared = TrimAsciiSpace(declared_text.view());
     if (declared.size() == 64 && !EqualsIgnoreAsciiCase(declared, digest->sha256_hex)) {
       out.findings.push_back(make(noark5::check_id::kFixChecksum, Severity::kCritical,
                                   "SHA-256 of the document file differs from sjekksum")

@@ -296,7 +296,7 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
       row["approved_by_role"] = "leder";
       row["approved_at"] = iso(archived - std::chrono::hours{3});
     }
-    row["content_sha256"] = rec.checksum;
+    row["content_sha256"] = rec.checksum.str();
     row["content_size"] = rec.size ? std::to_string(*rec.size) : "";
     row["file_path"] = rec.file;
     if (signed_kind.count(r) != 0 || sig_missing.count(r) != 0) {

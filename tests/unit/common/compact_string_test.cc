@@ -97,5 +97,22 @@ TEST(CompactString, SurvivesVectorGrowth) {
   }
 }
 
+TEST(CompactString, SharedValuesAreStoredOncePerProcess) {
+  const std::string basis = "Offl. § 13 jf. fvl. § 13";
+  const CompactString a = CompactString::Shared(basis);
+  const CompactString b = CompactString::Shared(std::string(basis));
+  EXPECT_EQ(a, basis);
+  EXPECT_EQ(a.data(), b.data());  // one copy in the pool
+  CompactString c(a);             // copying a shared value shares it
+  EXPECT_EQ(c.data(), a.data());
+  c = "something else entirely, on the heap";
+  EXPECT_EQ(a, basis);  // replacing a copy leaves the pooled value alone
+  const CompactString small = CompactString::Shared("F");
+  EXPECT_EQ(small, "F");
+  EXPECT_NE(small.data(), CompactString::Shared("F").data());  // short values stay inline
+  CompactString moved(CompactString::Shared(basis));
+  EXPECT_EQ(moved, basis);
+}
+
 }  // namespace
 }  // namespace arkivvakt
