@@ -63,6 +63,103 @@ std::vector<const CaseDocument*> LatestVersions(std::span<const CaseDocument> do
   return out;
 }
 
+constexpr std::array<std::string_view, 6> kFrozenElements{"sjekksum",      "sjekksumAlgoritme",
+                                                          "filstoerrelse", "format",
+                                                          "variantformat", "referanseDokumentfil"};
+
+std::string_view FrozenElementName(std::uint8_t code) {
+  return kFrozenElements.at(code);
+}
+
+std::string_view ObjectIdOf(const ArchiveRecord& r) {
+  return r.object_id;
+}
+
+// The change log's entries for locked records, by record: 24 bytes an entry, no text.
+class ChangeLogIndex {
+ public:
+  struct Entry {
+    std::uint32_t record = 0;
+    bool frozen = false;
+    std::uint8_t element = 0;  // index into kFrozenElements, when frozen
+    OptionalInstant at;        // empty: the entry has no valid endretDato
+    std::uint64_t line = 0;
+  };
+
+  std::span<const Entry> Of(std::uint32_t record) const {
+    Entry key;
+    key.record = record;
+    const auto [first, last] =
+        std::equal_range(entries_.begin(), entries_.end(), key,
+                         [](const Entry& a, const Entry& b) { return a.record < b.record; });
+    return {first, last};
+  }
+
+  std::vector<Entry> entries_;  // sorted by record, then in file order
+};
+
+// Reads options.change_log (when set) and keeps the entries naming a locked record by its
+// dokumentbeskrivelse or dokumentobjekt systemID. The record indexes are built on the first
+// entry, so an empty change log costs nothing.
+ChangeLogIndex IndexChangeLog(std::span<const ArchiveRecord> records, const LockOptions& options,
+                              std::optional<Error>* error) {
+  ChangeLogIndex index;
+  if (!options.change_log) {
+    return index;
+  }
+  auto by_id =
+      internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(records, 0);
+  auto by_object = internal::MakeRowKeyMap<ArchiveRecord, std::string_view, ObjectIdOf>(records, 0);
+  bool built = false;
+  const auto build = [&] {
+    by_id.reserve(records.size());
+    for (std::uint32_t r = 0; r < records.size(); ++r) {
+      if (IsLocked(records[r])) {
+        if (!records[r].system_id.empty()) {
+          by_id.try_emplace(r, r);
+        }
+        if (!records[r].object_id.empty()) {
+          by_object.try_emplace(r, r);
+        }
+      }
+    }
+    built = true;
+  };
+  Status read = options.change_log([&](const LoggedChange& change) {
+    if (!built) {
+      build();
+    }
+    std::uint32_t record = internal::kNoRow;
+    if (auto it = by_id.find(change.unit_system_id); it != by_id.end()) {
+      record = it->first;
+    } else if (auto ot = by_object.find(change.unit_system_id); ot != by_object.end()) {
+      record = ot->first;
+    }
+    if (record == internal::kNoRow) {
+      return;
+    }
+    ChangeLogIndex::Entry e;
+    e.record = record;
+    for (std::uint8_t i = 0; i < kFrozenElements.size(); ++i) {
+      if (change.element == kFrozenElements[i]) {
+        e.frozen = true;
+        e.element = i;
+      }
+    }
+    e.at = change.at;
+    e.line = change.line;
+    index.entries_.push_back(e);
+  });
+  if (!read.ok()) {
+    *error = read.error();
+  }
+  std::stable_sort(index.entries_.begin(), index.entries_.end(),
+                   [](const ChangeLogIndex::Entry& a, const ChangeLogIndex::Entry& b) {
+                     return a.record < b.record;
+                   });
+  return index;
+}
+
 std::string FormatDate(LocalDate d) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
@@ -74,6 +171,11 @@ std::string FormatDate(LocalDate d) {
 
 std::span<const std::string_view> BuiltinCheckIds() {
   return kBuiltinIds;
+}
+
+bool IsFrozenElement(std::string_view referanse_metadata) {
+  return std::find(kFrozenElements.begin(), kFrozenElements.end(), referanse_metadata) !=
+         kFrozenElements.end();
 }
 
 bool IsLocked(const ArchiveRecord& r) {
@@ -182,6 +284,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
   }
   auto seen = internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(
       records, records.size());
+  const ChangeLogIndex change_log = IndexChangeLog(records, options, &out.change_log_error);
   for (std::uint32_t r = 0; r < records.size(); ++r) {
     const ArchiveRecord& rec = records[r];
     if (rec.system_id.empty() || !IsLocked(rec) || !seen.try_emplace(r, 0).second) {
@@ -199,28 +302,52 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
       nb.locked_at = rec.archived_at.value_or(options.now);
       nb.recorded_at = options.now;
       out.new_baselines.push_back(std::move(nb));
+    }
+    const std::span<const ChangeLogIndex::Entry> logged = change_log.Of(r);
+    const std::optional<Instant> locked_at =
+        rec.archived_at ? std::optional<Instant>(*rec.archived_at)
+                        : (b != nullptr ? std::optional<Instant>(b->locked_at) : std::nullopt);
+    // Frozen elements the change log says changed after locking.
+    std::vector<const ChangeLogIndex::Entry*> frozen_changes;
+    for (const ChangeLogIndex::Entry& e : logged) {
+      // An undated change to a frozen element counts: nothing shows it came before the lock.
+      if (e.frozen && (!e.at.has_value() || !locked_at.has_value() || *e.at >= *locked_at)) {
+        frozen_changes.push_back(&e);
+      }
+    }
+    if (b == nullptr && frozen_changes.empty()) {
       continue;
     }
     std::vector<std::string_view> changed;
-    if (!EqualsIgnoreAsciiCase(b->sha256, checksum)) {
-      changed.push_back("sha256");
+    if (b != nullptr) {
+      if (!EqualsIgnoreAsciiCase(b->sha256, checksum)) {
+        changed.push_back("sha256");
+      }
+      if (b->size != rec.size.value_or(0)) {
+        changed.push_back("size");
+      }
+      // A metadata change the change log records (at or after the baseline) is legitimate.
+      const bool logged_since_baseline =
+          std::any_of(logged.begin(), logged.end(), [&](const ChangeLogIndex::Entry& e) {
+            return e.at.has_value() && *e.at >= b->recorded_at;
+          });
+      if (b->metadata_fingerprint != rec.metadata_fingerprint && !logged_since_baseline) {
+        changed.push_back("metadata");
+      }
     }
-    if (b->size != rec.size.value_or(0)) {
-      changed.push_back("size");
-    }
-    if (b->metadata_fingerprint != rec.metadata_fingerprint) {
-      changed.push_back("metadata");
-    }
-    if (changed.empty()) {
+    if (changed.empty() && frozen_changes.empty()) {
       continue;
     }
     const CaseDocument* d = document_of_record[r];
-    // An authorised unlock after the baseline makes the change legitimate.
+    // An authorised unlock after the baseline (or, for a logged change, after the locking)
+    // makes the change legitimate.
+    const std::optional<Instant> since =
+        b != nullptr && !changed.empty() ? std::optional<Instant>(b->recorded_at) : locked_at;
     bool authorised = false;
     if (d != nullptr) {
       if (auto it = by_document.find(d->document_id); it != by_document.end()) {
         authorised = std::any_of(it->second.begin(), it->second.end(), [&](const CaseEvent* e) {
-          return e->kind == "document.unlocked" && e->at >= b->recorded_at &&
+          return e->kind == "document.unlocked" && (!since.has_value() || e->at >= *since) &&
                  allowed(e->actor_role);
         });
       }
@@ -232,17 +359,36 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     if (d != nullptr) {
       f.subject.case_document_id = d->document_id;
     }
-    f.message = "A locked archive record changed since it was locked";
     std::string fields;
     for (std::string_view c : changed) {
       fields += fields.empty() ? std::string(c) : "," + std::string(c);
     }
-    f.AddFact("field", fields);
-    f.AddFact("expected", b->sha256);
-    f.AddFact("actual", AsciiLower(checksum));
-    f.AddFact("expected_size", std::to_string(b->size));
-    f.AddFact("actual_size", std::to_string(rec.size.value_or(0)));
-    f.AddFact("baseline_recorded_at", tz.Format(b->recorded_at));
+    if (!changed.empty()) {
+      f.message = "A locked archive record changed since it was locked";
+      f.AddFact("field", fields);
+      f.AddFact("expected", b->sha256);
+      f.AddFact("actual", AsciiLower(checksum));
+      f.AddFact("expected_size", std::to_string(b->size));
+      f.AddFact("actual_size", std::to_string(rec.size.value_or(0)));
+      f.AddFact("baseline_recorded_at", tz.Format(b->recorded_at));
+    } else {
+      f.message = "The change log records a change to a locked document's file after locking";
+    }
+    if (!frozen_changes.empty()) {
+      std::string elements;
+      std::string lines;
+      for (const ChangeLogIndex::Entry* e : frozen_changes) {
+        elements += elements.empty() ? "" : ",";
+        elements += FrozenElementName(e->element);
+        lines += lines.empty() ? "" : ",";
+        lines += std::to_string(e->line);
+      }
+      f.AddFact("logged_elements", elements);
+      f.AddFact("endringslogg_lines", lines);
+      if (locked_at.has_value()) {
+        f.AddFact("locked_at", tz.Format(*locked_at));
+      }
+    }
     out.findings.push_back(std::move(f));
   }
 

@@ -91,6 +91,8 @@ Result<std::uint64_t> ReadEndringslogg(
             current.referanse_arkivenhet = std::move(value);
           } else if (name == "referanseMetadata") {
             current.referanse_metadata = std::move(value);
+          } else if (name == "endretDato") {
+            current.endret_dato = std::move(value);
           }
         }
       });

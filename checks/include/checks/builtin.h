@@ -52,6 +52,7 @@
 #include "checks/store.h"
 #include "common/calendar.h"
 #include "common/finding.h"
+#include "common/result.h"
 
 namespace arkivvakt::checks {
 
@@ -76,17 +77,42 @@ std::span<const std::string_view> BuiltinCheckIds();
 // the fields a lock freezes (ids, numbers, statuses, dates, checksum); see ArchiveRecord.
 bool IsLocked(const ArchiveRecord& record);
 
+// One <endring> of the archive's change log (endringslogg.xml), as handed to CheckLocks. Views
+// are valid for the call only. No tidligereVerdi/nyVerdi: those may hold titles and names.
+struct LoggedChange {
+  std::string_view unit_system_id;  // referanseArkivenhet
+  std::string_view element;         // referanseMetadata
+  std::optional<Instant> at;        // endretDato (nullopt: absent or not a date-time)
+  std::uint64_t line = 0;           // line of <endring> in endringslogg.xml
+};
+
+// The elements a lock freezes outright (domain/noark5.md, document lock: the file and its checksum
+// "kan ikke endres"): a logged change to one of them after locking is LOCK-CHANGED, logged or not.
+bool IsFrozenElement(std::string_view referanse_metadata);
+
 struct LockOptions {
   Instant now{};
   std::vector<std::string> unlock_roles = {"arkivansvarlig", "arkivansvarlig_stedfortreder"};
   std::int64_t relock_working_days = 2;
+  // Streams the change log: calls its argument once per <endring>, returns what reading it
+  // cost. Unset: no change log, so every metadata change of a locked record is unlogged.
+  std::function<Status(const std::function<void(const LoggedChange&)>&)> change_log;
 };
 
 struct LockResult {
   std::vector<Finding> findings;
   std::vector<Baseline> new_baselines;  // locked records seen for the first time (record them)
+  // The change log could not be read (LOCK-CHANGED then ran on the baselines alone).
+  std::optional<Error> change_log_error;
 };
 
+// LOCK-CHANGED: a locked record whose checksum, size or locked metadata differs from its
+// baseline, unless an authorised unlock came after the baseline or, for metadata alone, the
+// change log records a change to the record (its dokumentbeskrivelse or dokumentobjekt) dated
+// at or after the baseline; and a locked record for which the change log records a change of a
+// frozen element (IsFrozenElement) dated at or after its locking (arkivertDato), unless an
+// authorised unlock came after the locking. One finding per record.
+//
 // `baseline_of` returns the stored baseline for a locked record (looked up by its systemID), or
 // nullptr when it has none yet. It gets the record so that a caller holding only digests of the
 // baselines can answer "unchanged" cheaply (a baseline equal to the record's values).

@@ -8,6 +8,7 @@
 
 #include "common/sha256.h"
 #include "noark5/arkivstruktur.h"
+#include "noark5/journals.h"
 #include "noark5/xml_stream.h"
 
 namespace arkivvakt::engine {
@@ -208,6 +209,22 @@ Result<std::vector<checks::ArchiveRecord>> ReadArchiveRecords(
     return summary.error();
   }
   return records;
+}
+
+Status ReadChangeLog(const std::filesystem::path& extraction_dir,
+                     const std::function<void(const checks::LoggedChange&)>& on_change) {
+  auto stream = noark5::XmlStream::Open(extraction_dir / "endringslogg.xml", "endringslogg.xml");
+  if (!stream.ok()) {
+    return stream.error();
+  }
+  auto read = noark5::ReadEndringslogg(**stream, [&](const noark5::EndringsloggEntry& e) {
+    on_change(
+        {e.referanse_arkivenhet, e.referanse_metadata, ParseXsDateTime(e.endret_dato), e.line});
+  });
+  if (!read.ok()) {
+    return read.error();
+  }
+  return {};
 }
 
 }  // namespace arkivvakt::engine

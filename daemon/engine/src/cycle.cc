@@ -394,6 +394,13 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     checks::LockOptions lo;
     lo.now = now;
     lo.unlock_roles = options.unlock_roles;
+    // The change log is optional in practice (domain/noark5.md): absent means none to read.
+    std::error_code exists_error;
+    if (std::filesystem::exists(options.archive_dir / "endringslogg.xml", exists_error)) {
+      lo.change_log = [&](const std::function<void(const checks::LoggedChange&)>& on_change) {
+        return ReadChangeLog(options.archive_dir, on_change);
+      };
+    }
     auto locks =
         checks::CheckLocks(documents, events, records, pairs, baseline_of, lo, *tz, calendar);
     if (baselines != nullptr && !locks.new_baselines.empty()) {
@@ -404,6 +411,13 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
       report.baselines_recorded = *recorded;
     }
     keep(std::move(locks.findings));
+    if (locks.change_log_error.has_value()) {
+      report.not_run.push_back(
+          {std::string(checks::kLockChanged),
+           "change log not read (" + locks.change_log_error->message +
+               "): changes of locked records judged against their baselines alone",
+           false});
+    }
     cover({checks::kLockUnauthorisedUnlock, checks::kLockNotRelocked, checks::kLockNotFinalised});
     if (baselines != nullptr) {
       cover({checks::kLockChanged});

@@ -19,6 +19,7 @@ namespace arkivvakt::noark5 {
 struct EndringsloggEntry {
   std::string referanse_arkivenhet;  // systemID of the changed unit
   std::string referanse_metadata;    // name of the changed element
+  std::string endret_dato;           // endretDato as written (xs:dateTime)
   std::uint64_t line = 0;            // line of the <endring> start tag
 };
 

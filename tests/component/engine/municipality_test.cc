@@ -4,6 +4,8 @@
 #include "engine/municipality.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -173,6 +175,82 @@ TEST_F(MunicipalityCycle, ALockedRecordChangedBetweenCyclesIsLockChanged) {
       });
   EXPECT_EQ(changed, 1);
   EXPECT_EQ(second->baselines_recorded, 0u);
+}
+
+// xs:dateTime in UTC (no offset), as the change log writes endretDato.
+std::string XsDateTime(Instant t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+// The systemID of the n-th dokumentbeskrivelse (0-based) in arkivstruktur.xml, and where it is.
+std::pair<std::string, std::size_t> NthDescription(const std::string& xml, int n) {
+  std::size_t db = 0;
+  for (int i = 0; i <= n; ++i) {
+    db = xml.find("<dokumentbeskrivelse>", i == 0 ? 0 : db + 1);
+  }
+  const std::size_t id_at = xml.find("<systemID>", db) + 10;
+  return {xml.substr(id_at, xml.find('<', id_at) - id_at), db};
+}
+
+void AppendEndring(const std::filesystem::path& log, const std::string& unit,
+                   const std::string& element, Instant at) {
+  std::string xml = arkivvakt::testing::ReadFile(log);
+  const std::size_t end = xml.rfind("</endringslogg>");
+  ASSERT_NE(end, std::string::npos);
+  xml.insert(end, "<endring><referanseArkivenhet>" + unit +
+                      "</referanseArkivenhet><referanseMetadata>" + element +
+                      "</referanseMetadata><endretDato>" + XsDateTime(at) +
+                      "</endretDato><endretAv>AA1</endretAv></endring>");
+  arkivvakt::testing::WriteFile(log, xml);
+}
+
+TEST_F(MunicipalityCycle, TheChangeLogDecidesWhetherALockedRecordsChangeIsLegitimate) {
+  options_.only = {"LOCK-CHANGED"};
+  auto first = RunCycle(options_, *source_, store_.get(), m_.now);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_GT(first->baselines_recorded, 1u);
+  const auto path = m_.archive_dir / "arkivstruktur.xml";
+  const auto log = m_.archive_dir / "endringslogg.xml";
+  const auto lock_changed = [](const CycleReport& r, const std::string& id) {
+    return std::count_if(r.findings.begin(), r.findings.end(), [&](const Finding& f) {
+      return f.check == "LOCK-CHANGED" && f.subject.archive_system_id == id;
+    });
+  };
+
+  // A locked document's title is corrected, and the change log records it: legitimate.
+  std::string xml = arkivvakt::testing::ReadFile(path);
+  const auto [edited, db] = NthDescription(xml, 0);
+  xml.insert(xml.find("<tittel>", db) + 8, "Endret ");
+  arkivvakt::testing::WriteFile(path, xml);
+  AppendEndring(log, edited, "tittel", m_.now + std::chrono::minutes{30});
+  auto second = RunCycle(options_, *source_, store_.get(), m_.now + std::chrono::hours{1});
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(lock_changed(*second, edited), 0);
+  EXPECT_TRUE(second->not_run.empty());
+
+  // The change log records a new checksum for another locked document: never legitimate.
+  const std::string other = NthDescription(xml, 1).first;
+  AppendEndring(log, other, "sjekksum", m_.now + std::chrono::hours{2});
+  auto third = RunCycle(options_, *source_, store_.get(), m_.now + std::chrono::hours{3});
+  ASSERT_TRUE(third.ok()) << third.error().message;
+  EXPECT_EQ(lock_changed(*third, edited), 0);
+  ASSERT_EQ(lock_changed(*third, other), 1);
+  EXPECT_EQ(third->findings.size(), 1u);
+
+  // A change log that is not well-formed is said, and the baselines still decide.
+  arkivvakt::testing::WriteFile(log, "<endringslogg><endring>");
+  auto broken = RunCycle(options_, *source_, store_.get(), m_.now + std::chrono::hours{4});
+  ASSERT_TRUE(broken.ok()) << broken.error().message;
+  ASSERT_EQ(broken->not_run.size(), 1u);
+  EXPECT_EQ(broken->not_run[0].checks, "LOCK-CHANGED");
+  EXPECT_NE(broken->not_run[0].reason.find("endringslogg.xml"), std::string::npos)
+      << broken->not_run[0].reason;
+  EXPECT_EQ(lock_changed(*broken, edited), 1);  // the title change is no longer logged
 }
 
 TEST_F(MunicipalityCycle, AnUnreadableArchiveIsNotRunNeverNoFindings) {

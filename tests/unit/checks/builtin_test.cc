@@ -1,6 +1,12 @@
 // The built-in checks (checks/builtin.h): locks, paper originals, access marking, signatures.
 #include "checks/builtin.h"
 
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "world.h"
@@ -98,6 +104,139 @@ TEST(Locks, AnAuthorisedUnlockAfterTheBaselineMakesTheChangeLegitimate) {
       Norway());
   EXPECT_EQ(Of(refused.findings, kLockChanged).size(), 1u);
   EXPECT_EQ(Of(refused.findings, kLockUnauthorisedUnlock).size(), 1u);
+}
+
+// A change log of fixed entries, for LockOptions::change_log.
+struct ChangeLog {
+  struct Row {
+    std::string unit;
+    std::string element;
+    std::optional<Instant> at;
+    std::uint64_t line;
+  };
+
+  ChangeLog() = default;
+
+  ChangeLog(std::vector<Row> r, std::optional<Error> fail = std::nullopt)  // NOLINT
+      : rows(std::move(r)), fail_after(std::move(fail)) {}
+
+  std::vector<Row> rows;
+  std::optional<Error> fail_after;  // returned once every row was handed over
+
+  std::function<Status(const std::function<void(const LoggedChange&)>&)> Source() const {
+    return [this](const std::function<void(const LoggedChange&)>& on_change) -> Status {
+      for (const Row& r : rows) {
+        on_change({r.unit, r.element, r.at, r.line});
+      }
+      if (fail_after.has_value()) {
+        return *fail_after;
+      }
+      return {};
+    };
+  }
+};
+
+TEST(Locks, AMetadataChangeTheChangeLogRecordsAfterTheBaselineIsLegitimate) {
+  const Instant t0 = Local("Europe/Oslo", 2026, 3, 2, 12);
+  std::vector<ArchiveRecord> records{Locked("S1", "aa", 10), Locked("S2", "bb", 20)};
+  records[0].object_id = "O1";
+  records[0].metadata_fingerprint = "fp2";  // changed since the baseline
+  records[1].metadata_fingerprint = "fp2";
+  const Baseline b1{"S1", "aa", 10, "fp1", t0, t0};
+  const Baseline b2{"S2", "bb", 20, "fp1", t0, t0};
+  const auto baseline_of = [&](const ArchiveRecord& r) -> const Baseline* {
+    return r.system_id == "S1" ? &b1 : &b2;
+  };
+  LockOptions o;
+  o.now = t0 + 48h;
+  const auto changed_ids = [&](const ChangeLog& log) {
+    o.change_log = log.Source();
+    std::vector<std::string> ids;
+    for (const Finding* f :
+         Of(CheckLocks({}, {}, records, {}, baseline_of, o, Oslo(), Norway()).findings,
+            kLockChanged)) {
+      ids.push_back(f->subject.archive_system_id);
+    }
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(changed_ids({}), (Ids{"S1", "S2"}));
+  // Logged on the dokumentbeskrivelse (S1) or its dokumentobjekt (O1), after the baseline.
+  EXPECT_EQ(changed_ids({{{"S1", "tittel", t0 + 1h, 3}}}), (Ids{"S2"}));
+  EXPECT_EQ(changed_ids({{{"O1", "formatDetaljer", t0 + 1h, 3}}}), (Ids{"S2"}));
+  // Logged before the baseline (already in it), undated, or about another unit: not enough.
+  EXPECT_EQ(changed_ids({{{"S1", "tittel", t0 - 1h, 3}}}), (Ids{"S1", "S2"}));
+  EXPECT_EQ(changed_ids({{{"S1", "tittel", std::nullopt, 3}}}), (Ids{"S1", "S2"}));
+  EXPECT_EQ(changed_ids({{{"S9", "tittel", t0 + 1h, 3}}}), (Ids{"S1", "S2"}));
+}
+
+TEST(Locks, ALoggedChangeOfAFrozenElementAfterLockingIsFoundEvenOnFirstSight) {
+  const Instant locked = Local("Europe/Oslo", 2026, 3, 2, 12);
+  std::vector<ArchiveRecord> records{Locked("S1", "aa", 10)};
+  records[0].archived_at = locked;
+  LockOptions o;
+  o.now = locked + 72h;
+  const auto run = [&](const ChangeLog& log) {
+    o.change_log = log.Source();
+    return CheckLocks(
+        {}, {}, records, {}, [](const ArchiveRecord&) { return nullptr; }, o, Oslo(), Norway());
+  };
+  auto after = run({{{"S1", "sjekksum", locked + 2h, 7},
+                     {"S1", "tittel", locked + 2h, 9},
+                     {"S1", "filstoerrelse", locked + 3h, 11}}});
+  EXPECT_EQ(after.new_baselines.size(), 1u);  // the baseline is still recorded
+  auto found = Of(after.findings, kLockChanged);
+  ASSERT_EQ(found.size(), 1u);  // one finding per record
+  EXPECT_EQ(found[0]->subject.archive_system_id, "S1");
+  std::map<std::string, std::string> facts;
+  for (const Fact& f : found[0]->facts) {
+    facts[f.name] = f.value;
+  }
+  EXPECT_EQ(facts["logged_elements"], "sjekksum,filstoerrelse");  // tittel is not frozen
+  EXPECT_EQ(facts["endringslogg_lines"], "7,11");
+  EXPECT_EQ(facts.count("field"), 0u);  // no baseline to compare with yet
+  // Before the locking: the file could still change. Undated: counted (nothing shows it was
+  // before). A metadata element: not frozen.
+  EXPECT_TRUE(Of(run({{{"S1", "sjekksum", locked - 1h, 7}}}).findings, kLockChanged).empty());
+  EXPECT_EQ(Of(run({{{"S1", "variantformat", std::nullopt, 7}}}).findings, kLockChanged).size(),
+            1u);
+  EXPECT_TRUE(Of(run({{{"S1", "tittel", locked + 1h, 7}}}).findings, kLockChanged).empty());
+  EXPECT_TRUE(IsFrozenElement("referanseDokumentfil"));
+  EXPECT_FALSE(IsFrozenElement("tittel"));
+}
+
+TEST(Locks, AContentChangeIsNeverMadeLegitimateByTheChangeLog) {
+  const Instant t0 = Local("Europe/Oslo", 2026, 3, 2, 12);
+  std::vector<ArchiveRecord> records{Locked("S1", "cc", 11)};
+  records[0].archived_at = t0;
+  const Baseline b{"S1", "aa", 10, "fp1", t0, t0};
+  LockOptions o;
+  o.now = t0 + 48h;
+  ChangeLog log{{{"S1", "tittel", t0 + 1h, 3}}};
+  o.change_log = log.Source();
+  auto r = CheckLocks(
+      {}, {}, records, {}, [&](const ArchiveRecord&) { return &b; }, o, Oslo(), Norway());
+  auto found = Of(r.findings, kLockChanged);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]->facts[0].name, "field");
+  EXPECT_EQ(found[0]->facts[0].value, "sha256,size");
+}
+
+TEST(Locks, AChangeLogThatCannotBeReadIsReportedAndWhatWasReadCounts) {
+  const Instant t0 = Local("Europe/Oslo", 2026, 3, 2, 12);
+  std::vector<ArchiveRecord> records{Locked("S1", "aa", 10)};
+  records[0].metadata_fingerprint = "fp2";
+  const Baseline b{"S1", "aa", 10, "fp1", t0, t0};
+  LockOptions o;
+  o.now = t0 + 48h;
+  ChangeLog log{{{"S1", "tittel", t0 + 1h, 3}},
+                Error{ErrorCode::kParse, "endringslogg.xml:40: not well-formed"}};
+  o.change_log = log.Source();
+  auto r = CheckLocks(
+      {}, {}, records, {}, [&](const ArchiveRecord&) { return &b; }, o, Oslo(), Norway());
+  ASSERT_TRUE(r.change_log_error.has_value());
+  EXPECT_EQ(r.change_log_error->message, "endringslogg.xml:40: not well-formed");
+  EXPECT_TRUE(Of(r.findings, kLockChanged).empty());
 }
 
 TEST(Locks, NotRelockedWithinTwoWorkingDays) {

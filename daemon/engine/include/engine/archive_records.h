@@ -22,8 +22,10 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <vector>
 
+#include "checks/builtin.h"
 #include "checks/reconcile.h"
 #include "common/result.h"
 
@@ -31,5 +33,12 @@ namespace arkivvakt::engine {
 
 Result<std::vector<checks::ArchiveRecord>> ReadArchiveRecords(
     const std::filesystem::path& extraction_dir);
+
+// Streams the extraction's endringslogg.xml, one LoggedChange per <endring> (endretDato read as
+// arkivertDato is; no tidligereVerdi/nyVerdi). Errors: kNotFound/kIo when it cannot be opened;
+// a well-formedness or security error names the file and line (entries before it were handed
+// over).
+Status ReadChangeLog(const std::filesystem::path& extraction_dir,
+                     const std::function<void(const checks::LoggedChange&)>& on_change);
 
 }  // namespace arkivvakt::engine
