@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "common/text.h"
 #include "finding_subjects.h"
 #include "latest_versions.h"
@@ -98,48 +99,54 @@ class ChangeLogIndex {
   std::vector<Entry> entries_;  // sorted by record, then in file order
 };
 
+using SystemIdIndex = internal::RowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>;
+
 // Reads options.change_log (when set) and keeps the entries naming a locked record by its
-// dokumentbeskrivelse or dokumentobjekt systemID. The record indexes are built on the first
-// entry, so an empty change log costs nothing.
-ChangeLogIndex IndexChangeLog(std::span<const ArchiveRecord> records, const LockOptions& options,
-                              std::optional<Error>* error) {
+// dokumentbeskrivelse systemID (`locked`: the first locked record of each) or its dokumentobjekt
+// systemID. Entries naming neither (a mappe, a registrering, an object) are few in a typical
+// log: up to kMaxPending of them wait, by unit, for one pass over the records' object ids;
+// past that, the object ids are indexed (8 bytes a record) and looked up directly.
+ChangeLogIndex IndexChangeLog(std::span<const ArchiveRecord> records, const SystemIdIndex& locked,
+                              const LockOptions& options, std::optional<Error>* error) {
+  constexpr std::size_t kMaxPending = 65536;
   ChangeLogIndex index;
   if (!options.change_log) {
     return index;
   }
-  auto by_id =
-      internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(records, 0);
   auto by_object = internal::MakeRowKeyMap<ArchiveRecord, std::string_view, ObjectIdOf>(records, 0);
-  bool built = false;
-  const auto build = [&] {
-    by_id.reserve(records.size());
+  bool objects_indexed = false;
+
+  // Waiting entries by the hash of their unit's systemID (the unit is kept to compare).
+  struct Pending {
+    std::string unit;
+    ChangeLogIndex::Entry entry;
+  };
+
+  absl::flat_hash_map<std::uint64_t, std::vector<Pending>> pending;
+  std::size_t pending_entries = 0;
+  const auto index_objects = [&] {
+    by_object.reserve(records.size());
     for (std::uint32_t r = 0; r < records.size(); ++r) {
-      if (IsLocked(records[r])) {
-        if (!records[r].system_id.empty()) {
-          by_id.try_emplace(r, r);
-        }
-        if (!records[r].object_id.empty()) {
-          by_object.try_emplace(r, r);
+      if (!records[r].object_id.empty() && IsLocked(records[r])) {
+        by_object.try_emplace(r, r);
+      }
+    }
+    objects_indexed = true;
+  };
+  // Resolves entries waiting for their unit's record, through the object index.
+  const auto resolve_pending = [&] {
+    for (auto& [hash, entries] : pending) {
+      for (Pending& p : entries) {
+        if (auto ot = by_object.find(std::string_view(p.unit)); ot != by_object.end()) {
+          p.entry.record = ot->first;
+          index.entries_.push_back(p.entry);
         }
       }
     }
-    built = true;
+    pending.clear();
   };
   Status read = options.change_log([&](const LoggedChange& change) {
-    if (!built) {
-      build();
-    }
-    std::uint32_t record = internal::kNoRow;
-    if (auto it = by_id.find(change.unit_system_id); it != by_id.end()) {
-      record = it->first;
-    } else if (auto ot = by_object.find(change.unit_system_id); ot != by_object.end()) {
-      record = ot->first;
-    }
-    if (record == internal::kNoRow) {
-      return;
-    }
     ChangeLogIndex::Entry e;
-    e.record = record;
     for (std::uint8_t i = 0; i < kFrozenElements.size(); ++i) {
       if (change.element == kFrozenElements[i]) {
         e.frozen = true;
@@ -148,10 +155,49 @@ ChangeLogIndex IndexChangeLog(std::span<const ArchiveRecord> records, const Lock
     }
     e.at = change.at;
     e.line = change.line;
-    index.entries_.push_back(e);
+    if (auto it = locked.find(change.unit_system_id); it != locked.end()) {
+      e.record = it->first;
+      index.entries_.push_back(e);
+    } else if (objects_indexed) {
+      if (auto ot = by_object.find(change.unit_system_id); ot != by_object.end()) {
+        e.record = ot->first;
+        index.entries_.push_back(e);
+      }
+    } else {
+      pending[absl::HashOf(change.unit_system_id)].push_back(
+          {std::string(change.unit_system_id), e});
+      if (++pending_entries > kMaxPending) {
+        index_objects();
+        resolve_pending();
+      }
+    }
   });
   if (!read.ok()) {
     *error = read.error();
+  }
+  if (!pending.empty()) {  // one pass over the records instead of an index
+    for (std::uint32_t r = 0; r < records.size(); ++r) {
+      const ArchiveRecord& rec = records[r];
+      if (rec.object_id.empty()) {
+        continue;
+      }
+      auto it = pending.find(absl::HashOf(std::string_view(rec.object_id)));
+      if (it == pending.end() || !IsLocked(rec)) {
+        continue;
+      }
+      // The first locked record with the id takes its entries, as the index would.
+      std::vector<Pending>& entries = it->second;
+      for (Pending& p : entries) {
+        if (p.unit == rec.object_id) {
+          p.entry.record = r;
+          index.entries_.push_back(p.entry);
+        }
+      }
+      std::erase_if(entries, [&](const Pending& p) { return p.unit == rec.object_id; });
+      if (entries.empty()) {
+        pending.erase(it);
+      }
+    }
   }
   std::stable_sort(index.entries_.begin(), index.entries_.end(),
                    [](const ChangeLogIndex::Entry& a, const ChangeLogIndex::Entry& b) {
@@ -282,12 +328,19 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
       document_of_record[p.record] = &documents[p.document];
     }
   }
-  auto seen = internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(
+  // The first locked record of each systemID (a repeated systemID is REC's, checked once here).
+  auto locked = internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(
       records, records.size());
-  const ChangeLogIndex change_log = IndexChangeLog(records, options, &out.change_log_error);
+  for (std::uint32_t r = 0; r < records.size(); ++r) {
+    if (!records[r].system_id.empty() && IsLocked(records[r])) {
+      locked.try_emplace(r, r);
+    }
+  }
+  const ChangeLogIndex change_log = IndexChangeLog(records, locked, options, &out.change_log_error);
   for (std::uint32_t r = 0; r < records.size(); ++r) {
     const ArchiveRecord& rec = records[r];
-    if (rec.system_id.empty() || !IsLocked(rec) || !seen.try_emplace(r, 0).second) {
+    if (rec.system_id.empty() || !IsLocked(rec) ||
+        locked.find(std::string_view(rec.system_id))->first != r) {
       continue;
     }
     const Sha256Text::Spelled checksum_text = rec.checksum.Text();

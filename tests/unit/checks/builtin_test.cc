@@ -205,6 +205,32 @@ TEST(Locks, ALoggedChangeOfAFrozenElementAfterLockingIsFoundEvenOnFirstSight) {
   EXPECT_FALSE(IsFrozenElement("tittel"));
 }
 
+TEST(Locks, ALongChangeLogAboutOtherUnitsStillFindsEntriesByObjectId) {
+  const Instant locked = Local("Europe/Oslo", 2026, 3, 2, 12);
+  std::vector<ArchiveRecord> records{Locked("S1", "aa", 10), Locked("S2", "bb", 10)};
+  records[0].object_id = "O1";
+  records[1].object_id = "O2";
+  records[0].archived_at = locked;
+  records[1].archived_at = locked;
+  // More entries about mapper and registreringer than wait for one pass over the records, so
+  // the object ids are indexed part way; O1's entry waits, O2's comes after the index.
+  ChangeLog log;
+  log.rows.push_back({"O1", "sjekksum", locked + 1h, 2});
+  for (std::uint64_t i = 0; i < 70000; ++i) {
+    log.rows.push_back({"M" + std::to_string(i), "saksstatus", locked + 1h, 3 + i});
+  }
+  log.rows.push_back({"O2", "filstoerrelse", locked + 1h, 99999});
+  LockOptions o;
+  o.now = locked + 48h;
+  o.change_log = log.Source();
+  auto r = CheckLocks(
+      {}, {}, records, {}, [](const ArchiveRecord&) { return nullptr; }, o, Oslo(), Norway());
+  auto found = Of(r.findings, kLockChanged);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0]->subject.archive_system_id, "S1");
+  EXPECT_EQ(found[1]->subject.archive_system_id, "S2");
+}
+
 TEST(Locks, AContentChangeIsNeverMadeLegitimateByTheChangeLog) {
   const Instant t0 = Local("Europe/Oslo", 2026, 3, 2, 12);
   std::vector<ArchiveRecord> records{Locked("S1", "cc", 11)};
