@@ -151,10 +151,9 @@ TEST(Locks, AMetadataChangeTheChangeLogRecordsAfterTheBaselineIsLegitimate) {
   o.now = t0 + 48h;
   const auto changed_ids = [&](const ChangeLog& log) {
     o.change_log = log.Source();
+    const LockResult result = CheckLocks({}, {}, records, {}, baseline_of, o, Oslo(), Norway());
     std::vector<std::string> ids;
-    for (const Finding* f :
-         Of(CheckLocks({}, {}, records, {}, baseline_of, o, Oslo(), Norway()).findings,
-            kLockChanged)) {
+    for (const Finding* f : Of(result.findings, kLockChanged)) {
       ids.push_back(f->subject.archive_system_id);
     }
     return ids;
