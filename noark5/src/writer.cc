@@ -6,6 +6,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "common/json_string.h"
 #include "common/sha256.h"
 #include "writer_content.h"
 #include "writer_sink.h"
@@ -1412,25 +1413,6 @@ Result<GeneratedExtraction> Generator::Run() {
     }
   }
   return out;
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(ch);
-    } else if (c < 0x20) {
-      static constexpr char kHexDigits[] = "0123456789abcdef";
-      out.append("\\u00");
-      out.push_back(kHexDigits[c >> 4]);
-      out.push_back(kHexDigits[c & 0xf]);
-    } else {
-      out.push_back(ch);
-    }
-  }
-  out.push_back('"');
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "checks/builtin.h"
 #include "checks/case_model.h"
 #include "checks/reconcile.h"
+#include "common/json_string.h"
 #include "demo_pki.h"
 #include "engine/archive_records.h"
 #include "noark5/writer.h"
@@ -84,24 +85,6 @@ Result<std::string> SignedPdf(const DemoSigner& signer, TimePoint at) {
     return der.error();
   }
   return signing::EmbedSignature(prepared, *der);
-}
-
-// JSON string literal (the values are ids and fixed notes; control characters escaped anyway).
-std::string JsonString(std::string_view v) {
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 Subject Ids(std::string asid, std::string cdid = {}, std::string file = {},
