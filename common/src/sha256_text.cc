@@ -4,22 +4,18 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "common/hex.h"
+
 namespace arkivvakt {
 
 namespace {
 
+// The digit's value, noting an upper-case letter in `upper`.
 int HexValue(char c, bool* upper) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
   if (c >= 'A' && c <= 'F') {
     *upper = true;
-    return c - 'A' + 10;
   }
-  return -1;
+  return HexDigitValue(c);
 }
 
 bool HasLowerHexLetter(std::string_view text) {

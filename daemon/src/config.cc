@@ -15,6 +15,7 @@
 #include <toml++/toml.h>
 
 #include "common/calendar.h"
+#include "common/json_string.h"
 
 namespace arkivvakt::daemon {
 
@@ -514,33 +515,10 @@ const Setting* FindSetting(std::string_view section, std::string_view key) {
 
 // ---- Values ------------------------------------------------------------------------------------
 
+// A TOML basic string. A JSON string literal is one (the same escapes; \uXXXX for the other
+// control characters; invalid UTF-8, which TOML forbids, as U+FFFD).
 std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  return JsonString(s);
 }
 
 std::string FormatSeconds(std::chrono::seconds d) {

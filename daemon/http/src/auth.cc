@@ -6,22 +6,11 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include "common/hex.h"
+
 namespace arkivvakt::http {
 
 namespace {
-
-int HexNibble(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -76,8 +65,8 @@ Result<Authenticator> Authenticator::Create(const std::vector<TokenGrant>& token
     }
     Token token{};
     for (std::size_t k = 0; k < 32; ++k) {
-      int hi = HexNibble(grant.sha256_hex[2 * k]);
-      int lo = HexNibble(grant.sha256_hex[2 * k + 1]);
+      int hi = HexDigitValue(grant.sha256_hex[2 * k]);
+      int lo = HexDigitValue(grant.sha256_hex[2 * k + 1]);
       if (hi < 0 || lo < 0) {
         return MakeError(ErrorCode::kInvalidArgument,
                          where + ": sha256 must be 64 hex digits (the SHA-256 of the token)");

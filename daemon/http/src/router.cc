@@ -4,6 +4,8 @@
 #include <array>
 #include <cstddef>
 
+#include "common/hex.h"
+
 namespace arkivvakt::http {
 
 namespace {
@@ -11,19 +13,6 @@ namespace {
 constexpr std::array<std::string_view, 3> kRoleNames = {"archivist", "auditor", "metrics"};
 constexpr std::array<std::string_view, 6> kVerbNames = {"GET", "HEAD",  "POST",
                                                         "PUT", "PATCH", "DELETE"};
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 // Percent-decodes `in`; '+' becomes a space when `plus_is_space`. nullopt on a bad escape or NUL.
 std::optional<std::string> Decode(std::string_view in, bool plus_is_space) {
@@ -35,8 +24,8 @@ std::optional<std::string> Decode(std::string_view in, bool plus_is_space) {
       if (i + 2 >= in.size()) {
         return std::nullopt;
       }
-      int hi = HexValue(in[i + 1]);
-      int lo = HexValue(in[i + 2]);
+      int hi = HexDigitValue(in[i + 1]);
+      int lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) {
         return std::nullopt;
       }
