@@ -7,6 +7,13 @@
 // is, loads the index; "cached" is the daemon's next cycle (records held in memory).
 //
 //   arkivvakt-bench-cycle [--work DIR] [--sizes 10000,100000,1000000] [--keep 1] [--phases 1]
+//                         [--incremental 1]
+//
+// --incremental 1 then measures the daemon's incremental cycles (engine/cycle_state.h) with the
+// case system in PostgreSQL (a throwaway cluster; the CSV export loaded with COPY): the first
+// cycle with a state (reads and examines everything), the next one with nothing changed, and
+// one after 1% of the case documents were updated (their updated_at moved past the watermark),
+// each beside a stateless full cycle over the same PostgreSQL source.
 //
 // --keep 1 keeps each generated municipality under DIR and reuses it on the next run (the store
 // and the archive index are started afresh, unless --steady-only 1 reuses them from the last run
@@ -20,13 +27,16 @@
 #include <string>
 #include <vector>
 
+#include "casesystem/postgres_loader.h"
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/clock.h"
 #include "common/xml.h"
 #include "engine/cycle.h"
+#include "engine/cycle_state.h"
 #include "engine/municipality.h"
 #include "store/store.h"
+#include "support/postgres_cluster.h"
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -50,6 +60,109 @@ std::pair<int, double> InChild(const std::function<int()>& work) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 2, static_cast<double>(u.ru_maxrss) / 1024.0};
 }
 
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// The daemon's cycles over a PostgreSQL case system: see the header comment.
+int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
+                      const std::shared_ptr<const checks::RuleSet>& rules, bool phases) {
+  std::string why;
+  bool missing = false;
+  auto* cluster = testing::PostgresCluster::Shared(&why, &missing);
+  if (cluster == nullptr) {
+    std::cerr << "incremental: no PostgreSQL cluster: " << why << "\n";
+    return missing ? 0 : 2;
+  }
+  const std::string db = "bench_cycle_" + std::to_string(n);
+  const std::string conninfo = cluster->CreateDatabase(db, &why);
+  if (conninfo.empty()) {
+    std::cerr << "incremental: " << why << "\n";
+    return 2;
+  }
+  auto l0 = std::chrono::steady_clock::now();
+  if (Status loaded = casesystem::LoadCsvIntoPostgres(conninfo, dir / "fagsystem"); !loaded.ok()) {
+    std::cerr << "incremental: " << loaded.error().message << "\n";
+    return 2;
+  }
+  std::printf("    PostgreSQL: %zu documents loaded with COPY in %.2f s\n", n, Seconds(l0));
+  SystemClock clock;
+  store::StoreOptions so;
+  so.sqlite.path = dir / "state.db";
+  auto st = store::Store::Open(so, clock);
+  if (!st.ok()) {
+    std::cerr << st.error().message << "\n";
+    return 2;
+  }
+  casesystem::PostgresSourceOptions po;
+  po.conninfo = conninfo;
+  po.statement_timeout_ms = 0;
+  auto source = casesystem::MakePostgresSource(po);
+  engine::CycleOptions co;
+  co.archive_dir = dir / "arkiv";
+  co.validate_extraction = false;
+  co.rules = rules;
+  engine::ArchiveCache cache;
+  co.archive_cache = &cache;
+  co.archive_index = dir / "archive-index.bin";
+  engine::CycleState state;
+  engine::CycleOptions with_state = co;
+  with_state.state = &state;
+  auto tz = TimeZone::Load("Europe/Oslo");
+  const Instant t0 =
+      tz->FromLocal(LocalTime{std::chrono::local_days{std::chrono::year{2026} / 11 / 24}} +
+                    std::chrono::hours{12});
+  double full_s = 0;
+  const auto run = [&](const char* what, const engine::CycleOptions& options, Instant now) {
+    const auto c0 = std::chrono::steady_clock::now();
+    auto report = engine::RunCycle(options, *source, st->get(), now);
+    const double took = Seconds(c0);
+    if (!report.ok()) {
+      std::cerr << what << ": " << report.error().message << "\n";
+      return false;
+    }
+    if (std::string_view(what) == "full (stateless)") {
+      full_s = took;
+    }
+    std::printf("    %-28s %8.3f s %6.1f%% of full  findings %zu  read %s, %llu rows changed, %s\n",
+                what, took, full_s > 0 ? 100.0 * took / full_s : 100.0, report->findings.size(),
+                report->case_read.c_str(), static_cast<unsigned long long>(report->rows_changed),
+                report->full_pass
+                    ? "every case examined"
+                    : (std::to_string(report->cases_examined) + " cases, " +
+                       std::to_string(report->documents_examined) + " documents examined")
+                          .c_str());
+    if (phases) {
+      std::printf("      phases:");
+      for (const auto& [name, t] : report->phases) {
+        std::printf(" %s %.3f", name.c_str(), static_cast<double>(t.count()) / 1e6);
+      }
+      std::printf("\n");
+    }
+    return true;
+  };
+  // Warm the archive cache (the daemon holds it), then the stateless figure to compare with.
+  if (!run("archive load (stateless)", co, t0) || !run("full (stateless)", co, t0) ||
+      !run("first with state", with_state, t0) ||
+      !run("nothing changed", with_state, t0 + std::chrono::minutes{5})) {
+    return 2;
+  }
+  // 1% of the documents updated (reassigned to another officer) just before the next cycle.
+  const std::string at = tz->Format(t0 + std::chrono::minutes{9});
+  if (!cluster->Psql(db,
+                     "UPDATE case_documents SET case_officer = 'bench-reassigned', "
+                     "updated_at = '" +
+                         at + "' WHERE abs(hashtext(document_id)) % 100 = 0")) {
+    std::cerr << "incremental: UPDATE failed\n";
+    return 2;
+  }
+  if (!run("1% changed", with_state, t0 + std::chrono::minutes{10}) ||
+      !run("full (stateless), after", co, t0 + std::chrono::minutes{10})) {
+    return 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,12 +171,15 @@ int main(int argc, char** argv) {
   bool keep = false;
   bool phases = false;
   bool steady_only = false;
+  bool incremental = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--keep") {
       keep = std::string_view(argv[i + 1]) == "1";
     } else if (a == "--steady-only") {
       steady_only = std::string_view(argv[i + 1]) == "1";
+    } else if (a == "--incremental") {
+      incremental = std::string_view(argv[i + 1]) == "1";
     } else if (a == "--phases") {
       phases = std::string_view(argv[i + 1]) == "1";
     } else if (a == "--work") {
@@ -176,6 +292,13 @@ int main(int argc, char** argv) {
         return 2;
       }
       std::printf(" %10.1f\n", cycle_rss);
+    }
+    if (incremental) {
+      auto [inc_rc, inc_rss] = InChild([&] { return IncrementalCycles(dir, n, *rules, phases); });
+      if (inc_rc != 0) {
+        return 2;
+      }
+      std::printf("    incremental process peak RSS %.1f MiB\n", inc_rss);
     }
     (void)gen_rss;
     if (!keep) {

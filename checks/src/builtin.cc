@@ -8,10 +8,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
+#include "checks/row_key_map.h"
 #include "common/text.h"
 #include "finding_subjects.h"
 #include "latest_versions.h"
-#include "row_key_map.h"
 
 namespace arkivvakt::checks {
 
@@ -99,7 +99,7 @@ class ChangeLogIndex {
   std::vector<Entry> entries_;  // sorted by record, then in file order
 };
 
-using SystemIdIndex = internal::RowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>;
+using SystemIdIndex = RowKeyMap<ArchiveRecord, std::string_view, SystemIdOf>;
 
 // Reads options.change_log (when set) and keeps the entries naming a locked record by its
 // dokumentbeskrivelse systemID (`locked`: the first locked record of each) or its dokumentobjekt
@@ -113,7 +113,7 @@ ChangeLogIndex IndexChangeLog(std::span<const ArchiveRecord> records, const Syst
   if (!options.change_log) {
     return index;
   }
-  auto by_object = internal::MakeRowKeyMap<ArchiveRecord, std::string_view, ObjectIdOf>(records, 0);
+  auto by_object = MakeRowKeyMap<ArchiveRecord, std::string_view, ObjectIdOf>(records, 0);
   bool objects_indexed = false;
 
   // Waiting entries by the hash of their unit's systemID (the unit is kept to compare).
@@ -243,10 +243,10 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
   // Unlock/lock events per case document id, in time order (events later than `now` ignored).
   absl::flat_hash_map<std::string_view, std::vector<const CaseEvent*>> by_document;
   for (const CaseEvent& e : events) {
-    if (e.at > options.now || e.document_id.empty()) {
+    if (e.document_id.empty() || (e.kind != "document.unlocked" && e.kind != "document.locked")) {
       continue;
     }
-    if (e.kind == "document.unlocked" || e.kind == "document.locked") {
+    if (Reached(e.at, options.now, options.wake, e.case_id)) {
       by_document[e.document_id].push_back(&e);
     }
   }
@@ -256,8 +256,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
   }
   // The latest version of each document with lock events, by document_id.
   const std::vector<std::uint32_t> latest = internal::LatestVersionIndexes(documents);
-  auto document_by_id =
-      internal::MakeRowKeyMap<CaseDocument, std::string_view, internal::DocumentIdOf>(documents, 0);
+  auto document_by_id = MakeRowKeyMap<CaseDocument, std::string_view, DocumentIdOf>(documents, 0);
   if (!by_document.empty()) {
     document_by_id.reserve(latest.size());
     for (std::uint32_t i : latest) {
@@ -311,7 +310,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
           break;
         }
       }
-      if (!relocked.has_value() && options.now > due) {
+      if (!relocked.has_value() && Passed(due, options.now, options.wake, e.case_id)) {
         Finding f = make(kLockNotRelocked, Severity::kWarning);
         f.message = "An unlocked document was not locked again in time";
         f.AddFact("expected", "locked again by " + tz.Format(due));
@@ -329,8 +328,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     }
   }
   // The first locked record of each systemID (a repeated systemID is REC's, checked once here).
-  auto locked = internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(
-      records, records.size());
+  auto locked = MakeRowKeyMap<ArchiveRecord, std::string_view, SystemIdOf>(records, records.size());
   for (std::uint32_t r = 0; r < records.size(); ++r) {
     if (!records[r].system_id.empty() && IsLocked(records[r])) {
       locked.try_emplace(r, r);
@@ -453,10 +451,12 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     }
     std::optional<Instant> finished;
     std::string_view because;
-    if (d->dispatched_at.has_value() && *d->dispatched_at <= options.now) {
+    if (d->dispatched_at.has_value() &&
+        Reached(*d->dispatched_at, options.now, options.wake, d->case_id)) {
       finished = d->dispatched_at;
       because = "dispatched";
-    } else if (d->resolved_at.has_value() && *d->resolved_at <= options.now) {
+    } else if (d->resolved_at.has_value() &&
+               Reached(*d->resolved_at, options.now, options.wake, d->case_id)) {
       finished = d->resolved_at;
       because = "resolved";
     }
@@ -477,7 +477,8 @@ std::vector<Finding> CheckPaperOriginals(std::span<const CaseDocument> documents
                                          const ShredOptions& options, const TimeZone& tz) {
   std::vector<Finding> out;
   for (const CaseDocument* d : LatestVersions(documents)) {
-    if (!d->scanned_at.has_value() || *d->scanned_at > options.now) {
+    if (!d->scanned_at.has_value() ||
+        !Reached(*d->scanned_at, options.now, options.wake, d->case_id)) {
       continue;
     }
     const bool keep = d->keep_paper.value_or(false);
@@ -485,7 +486,8 @@ std::vector<Finding> CheckPaperOriginals(std::span<const CaseDocument> documents
     const LocalDate due_day =
         std::chrono::sys_days{scanned} + std::chrono::days{options.shred_after_days};
     const std::optional<Instant> shredded =
-        d->paper_shredded_at.has_value() && *d->paper_shredded_at <= options.now
+        d->paper_shredded_at.has_value() &&
+                Reached(*d->paper_shredded_at, options.now, options.wake, d->case_id)
             ? d->paper_shredded_at
             : std::nullopt;
     const auto make = [&](std::string_view check, Severity severity) {
@@ -522,13 +524,13 @@ std::vector<Finding> CheckPaperOriginals(std::span<const CaseDocument> documents
     const Instant due_end = tz.EndOfDay(due_day);
     const LocalDate overdue_day =
         std::chrono::sys_days{due_day} + std::chrono::days{options.shred_grace_days};
-    if (options.now > tz.EndOfDay(overdue_day)) {
+    if (Passed(tz.EndOfDay(overdue_day), options.now, options.wake, d->case_id)) {
       Finding f = make(kShredOverdue, Severity::kWarning);
       f.message = "A scanned paper original is overdue for shredding";
       f.AddFact("expected", "shredded by " + FormatDate(overdue_day));
       f.AddFact("actual", "not shredded");
       out.push_back(std::move(f));
-    } else if (options.now > due_end) {
+    } else if (Passed(due_end, options.now, options.wake, d->case_id)) {
       Finding f = make(kShredDue, Severity::kInfo);
       f.message = "A scanned paper original is due for shredding";
       f.AddFact("expected", "shredded after " + FormatDate(due_day));

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "checks/case_model.h"
-#include "row_key_map.h"
+#include "checks/row_key_map.h"
 
 namespace arkivvakt::checks::internal {
 

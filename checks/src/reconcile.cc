@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "checks/row_key_map.h"
 #include "common/text.h"
 #include "finding_subjects.h"
 #include "latest_versions.h"
-#include "row_key_map.h"
 
 namespace arkivvakt::checks {
 
@@ -188,21 +188,20 @@ ArchiveState ClassifyArchiveState(const ArchiveRecord& r) {
   return r.archived_at.has_value() ? ArchiveState::kArchived : ArchiveState::kUnknown;
 }
 
-std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
-                               const std::vector<ArchiveRecord>& records,
+std::vector<Finding> Reconcile(std::span<const CaseDocument> documents,
+                               std::span<const ArchiveRecord> records,
                                const ReconcileOptions& options, const TimeZone& tz,
                                const HolidayCalendar& calendar) {
   std::vector<Finding> out;
   // Indexes over the records by systemID and by natural key, holding 32-bit record positions
   // only (row_key_map.h): the first record of each key maps to its last, and records sharing a
   // key are chained through `next_same_id` / `next_same_key` in input order.
-  constexpr std::uint32_t kEnd = internal::kNoRow;
+  constexpr std::uint32_t kEnd = kNoRow;
   const std::span<const ArchiveRecord> rows(records);
   auto by_system_id =
-      internal::MakeRowKeyMap<ArchiveRecord, std::string_view, internal::SystemIdOf>(
-          rows, records.size());
+      MakeRowKeyMap<ArchiveRecord, std::string_view, SystemIdOf>(rows, records.size());
   auto by_natural_key =
-      internal::MakeRowKeyMap<ArchiveRecord, NaturalKeyView, NaturalKeyOf>(rows, records.size());
+      MakeRowKeyMap<ArchiveRecord, NaturalKeyView, NaturalKeyOf>(rows, records.size());
   std::vector<std::uint32_t> next_same_id(records.size(), kEnd);
   std::vector<std::uint32_t> next_same_key(records.size(), kEnd);
   const auto append = [](auto& index, std::vector<std::uint32_t>& next, std::uint32_t r) {
@@ -290,7 +289,7 @@ std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
       const Instant deadline = DeadlineAfter(
           GraceStart(d), Duration{options.grace_working_days, DurationUnit::kWorkingDays}, tz,
           calendar);
-      if (options.now <= deadline) {
+      if (!Passed(deadline, options.now, options.wake, d.case_id)) {
         continue;
       }
       Finding f = ForDocument(kRecMissing, Severity::kHigh, d);

@@ -16,7 +16,7 @@ namespace {
 class Index {
  public:
   Index(std::span<const CaseDocument> documents, std::span<const CaseEvent> events, Instant now,
-        const std::set<std::string, std::less<>>& trigger_kinds,
+        WakeTimes* wake, const std::set<std::string, std::less<>>& trigger_kinds,
         const std::set<std::string, std::less<>>& done_kinds)
       : events_(events) {
     docs_.reserve(documents.size());
@@ -36,12 +36,9 @@ class Index {
     event_doc_.resize(events.size(), nullptr);
     for (std::size_t i = 0; i < events.size(); ++i) {
       const CaseEvent& event = events[i];
-      if (event.at > now) {
-        continue;
-      }
       const bool trigger = trigger_kinds.count(event.kind) != 0;
       const bool done = done_kinds.count(event.kind) != 0;
-      if (!trigger && !done) {
+      if ((!trigger && !done) || !Reached(event.at, now, wake, event.case_id)) {
         continue;
       }
       event_case_[i] = CaseIndex(event.case_id);
@@ -184,8 +181,8 @@ bool AllHold(const std::vector<Condition>& conditions, const Instance& inst) {
 class RuleEvaluator {
  public:
   RuleEvaluator(const RulePack& pack, const Rule& rule, const Index& index, Instant now,
-                Evaluation& out)
-      : pack_(pack), rule_(rule), index_(index), now_(now), out_(out) {}
+                WakeTimes* wake, Evaluation& out)
+      : pack_(pack), rule_(rule), index_(index), now_(now), wake_(wake), out_(out) {}
 
   void Run() {
     if (rule_.trigger.event_kind) {
@@ -198,7 +195,7 @@ class RuleEvaluator {
     }
     for (const auto& [d, case_index] : index_.LatestDocs()) {
       const FieldValue v = ReadField(*d, *rule_.trigger.field);
-      if (!v.time || *v.time > now_) {
+      if (!v.time || !Reached(*v.time, now_, wake_, d->case_id)) {
         continue;
       }
       Instance inst{*v.time, nullptr, d, d->case_id, d->document_id, case_index};
@@ -243,7 +240,7 @@ class RuleEvaluator {
     } else if (rule_.done.field && inst.doc != nullptr) {
       at = ReadField(*inst.doc, *rule_.done.field).time;
     }
-    if (at && *at > now_) {
+    if (at && !Reached(*at, now_, wake_, inst.case_id)) {
       return std::nullopt;
     }
     return at;
@@ -302,16 +299,20 @@ class RuleEvaluator {
       if (!done_at) {
         const EscalationStep* reached = nullptr;
         for (const auto& step : rule_.escalation) {
-          if (now_ > StepTime(step, inst, due)) {
+          if (Passed(StepTime(step, inst, due), now_, wake_, inst.case_id)) {
             reached = &step;
           }
         }
         if (reached != nullptr) {
           raise(reached->severity);
-          problems.push_back(now_ > due ? "not done by the due time" : "due soon, not done yet");
+          const bool overdue = Passed(due, now_, wake_, inst.case_id);
+          problems.push_back(overdue ? "not done by the due time" : "due soon, not done yet");
           facts.push_back({"due", pack_.timezone.Format(due)});
-          if (now_ > due) {
+          if (overdue) {
             facts.push_back({"overdue_by", FormatIsoDuration(now_ - due)});
+            if (wake_ != nullptr) {  // the fact grows with every second
+              wake_->At(inst.case_id, now_ + std::chrono::seconds{1});
+            }
           }
           facts.push_back({"escalation", std::string(SeverityName(reached->severity)) + " " +
                                              reached->after.Describe()});
@@ -351,6 +352,7 @@ class RuleEvaluator {
   const Rule& rule_;
   const Index& index_;
   Instant now_;
+  WakeTimes* wake_;
   Evaluation& out_;
 };
 
@@ -370,12 +372,13 @@ std::set<std::string, std::less<>> EventKinds(const std::vector<const RulePack*>
 
 Evaluation EvaluatePacks(const std::vector<const RulePack*>& packs,
                          std::span<const CaseDocument> documents, std::span<const CaseEvent> events,
-                         Instant now) {
-  const Index index(documents, events, now, EventKinds(packs, false), EventKinds(packs, true));
+                         Instant now, WakeTimes* wake) {
+  const Index index(documents, events, now, wake, EventKinds(packs, false),
+                    EventKinds(packs, true));
   Evaluation out;
   for (const RulePack* pack : packs) {
     for (const auto& rule : pack->rules) {
-      RuleEvaluator(*pack, rule, index, now, out).Run();
+      RuleEvaluator(*pack, rule, index, now, wake, out).Run();
     }
   }
   return out;
@@ -384,17 +387,17 @@ Evaluation EvaluatePacks(const std::vector<const RulePack*>& packs,
 }  // namespace
 
 Evaluation EvaluateRules(const RuleSet& rules, std::span<const CaseDocument> documents,
-                         std::span<const CaseEvent> events, Instant now) {
+                         std::span<const CaseEvent> events, Instant now, WakeTimes* wake) {
   std::vector<const RulePack*> packs;
   for (const auto& p : rules.packs) {
     packs.push_back(p.get());
   }
-  return EvaluatePacks(packs, documents, events, now);
+  return EvaluatePacks(packs, documents, events, now, wake);
 }
 
 Evaluation EvaluateRules(const RulePack& pack, std::span<const CaseDocument> documents,
-                         std::span<const CaseEvent> events, Instant now) {
-  return EvaluatePacks({&pack}, documents, events, now);
+                         std::span<const CaseEvent> events, Instant now, WakeTimes* wake) {
+  return EvaluatePacks({&pack}, documents, events, now, wake);
 }
 
 }  // namespace arkivvakt::checks

@@ -364,6 +364,24 @@ const std::vector<Setting>& Settings() {
        .min = 1 << 20,
        .max = std::int64_t{1} << 40},
       {.section = "schedule",
+       .key = "full_read_every",
+       .type = Type::kInt,
+       .target = &Config::full_read_every,
+       .doc = "Between cycles the daemon reads only the case-system rows updated since the "
+              "last read, and re-examines only the cases that changed or whose deadlines came; "
+              "every this many reads it reads everything (which also sees deleted rows) and "
+              "examines every case. 1: every cycle reads and examines everything.",
+       .min = 1,
+       .max = 100000},
+      {.section = "schedule",
+       .key = "watermark_overlap",
+       .type = Type::kDuration,
+       .target = &Config::watermark_overlap,
+       .doc = "How far before the newest updated_at seen an incremental read starts, for rows "
+              "committed late.",
+       .min = 0,
+       .max = 86400},
+      {.section = "schedule",
        .key = "rec_interval",
        .type = Type::kDuration,
        .target = &Config::rec_interval,

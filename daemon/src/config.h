@@ -15,7 +15,8 @@
 //   [signing] trust, untrusted, crls, report_key, report_cert
 //   [rules]   packs; [rules.params."RULE-ID"] tables are read by checks::LoadParamOverrides
 //   [checks]  grace_working_days, shred_after_days, unlock_roles, sensitive_document_types
-//   [schedule] interval, full_sweep ("90s", "15m", "1h", "7d"), sweep_bytes_per_second
+//   [schedule] interval, full_sweep ("90s", "15m", "1h", "7d"), sweep_bytes_per_second,
+//              full_read_every, watermark_overlap
 //   [alerts]  digest_threshold, public_url; [alerts.alertmanager] url, resend_interval;
 //             [alerts.webhook] url, secret_file, timeout_ms; [alerts.journal] enabled
 //   [audit]   origin
@@ -124,6 +125,10 @@ struct Config {
   std::chrono::seconds n5_interval{0};
   std::chrono::seconds full_sweep{7 * 24 * 3600};
   std::uint64_t sweep_bytes_per_second = 50ull << 20;
+  // Incremental cycles (engine/cycle_state.h): a full read every this many reads; how far
+  // before the watermark an incremental read starts.
+  int full_read_every = 12;
+  std::chrono::seconds watermark_overlap{600};
 
   // [alerts]
   std::int64_t digest_threshold = 20;

@@ -488,6 +488,15 @@ class Daemon {
       }
       cycle.sweep = &sweep_cursor_;
       cycle.archive_cache = &archive_cache_;
+      const engine::CycleState::Options state_options{
+          .full_read_every = static_cast<std::uint32_t>(settings->config.full_read_every),
+          .watermark_overlap = settings->config.watermark_overlap};
+      if (!cycle_state_ ||
+          cycle_state_->options().full_read_every != state_options.full_read_every ||
+          cycle_state_->options().watermark_overlap != state_options.watermark_overlap) {
+        cycle_state_ = std::make_unique<engine::CycleState>(state_options);
+      }
+      cycle.state = cycle_state_.get();
       cycle.fixity_byte_budget = settings->config.sweep_bytes_per_second *
                                  static_cast<std::uint64_t>(settings->config.interval.count());
       auto report = engine::RunCycle(cycle, **source, store->get(), now);
@@ -562,7 +571,11 @@ class Daemon {
                    !report->archive_index_note.empty()) {
           Log("<6>", "arkivstruktur.xml parsed: " + report->archive_index_note);
         }
-        Log("<6>", "cycle done: " + status);
+        Log("<6>",
+            "cycle done: " + status + "; case system read: " + report->case_read + " (" +
+                std::to_string(report->rows_changed) + " rows changed), " +
+                (report->full_pass ? std::string("every case examined")
+                                   : std::to_string(report->cases_examined) + " cases examined"));
       }
     }
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
@@ -621,8 +634,9 @@ class Daemon {
   asio::steady_timer watchdog_timer_;
   asio::signal_set signals_;
   std::atomic<bool> cycle_running_{false};
-  engine::SweepCursor sweep_cursor_;    // used by one cycle at a time (cycle_running_)
-  engine::ArchiveCache archive_cache_;  // likewise
+  engine::SweepCursor sweep_cursor_;                 // used by one cycle at a time (cycle_running_)
+  engine::ArchiveCache archive_cache_;               // likewise
+  std::unique_ptr<engine::CycleState> cycle_state_;  // likewise
   bool stopping_ = false;
   std::unique_ptr<sinks::AlertmanagerSender> alertmanager_;
   std::unique_ptr<sinks::WebhookSender> webhook_;

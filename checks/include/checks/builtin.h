@@ -50,6 +50,7 @@
 #include "checks/case_model.h"
 #include "checks/reconcile.h"
 #include "checks/store.h"
+#include "checks/wake_times.h"
 #include "common/calendar.h"
 #include "common/finding.h"
 #include "common/result.h"
@@ -97,6 +98,7 @@ struct LockOptions {
   // Streams the change log: calls its argument once per <endring>, returns what reading it
   // cost. Unset: no change log, so every metadata change of a locked record is unlogged.
   std::function<Status(const std::function<void(const LoggedChange&)>&)> change_log;
+  WakeTimes* wake = nullptr;  // told of events not yet due and relock deadlines still running
 };
 
 struct LockResult {
@@ -128,6 +130,7 @@ struct ShredOptions {
   Instant now{};
   std::int64_t shred_after_days = 62;  // calendar days after the local scan date
   std::int64_t shred_grace_days = 7;   // SHRED-OVERDUE this long after the due day
+  WakeTimes* wake = nullptr;           // told when a due or overdue day still ahead ends
 };
 
 std::vector<Finding> CheckPaperOriginals(std::span<const CaseDocument> documents,

@@ -115,6 +115,8 @@ struct CaseDocument {
   std::optional<Direction> direction;
   std::optional<bool> keep_paper;
   std::optional<bool> is_signed;  // column `signed`
+
+  friend bool operator==(const CaseDocument&, const CaseDocument&) = default;
 };
 
 static_assert(sizeof(CaseDocument) <= 320, "CaseDocument is held a million times per cycle");
@@ -129,6 +131,8 @@ struct CaseEvent {
   std::string actor;       // id
   std::string actor_role;  // e.g. arkivansvarlig, leder
   std::string details;
+
+  friend bool operator==(const CaseEvent&, const CaseEvent&) = default;
 };
 
 }  // namespace arkivvakt::checks

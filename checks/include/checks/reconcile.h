@@ -37,11 +37,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "checks/case_model.h"
+#include "checks/wake_times.h"
 #include "common/calendar.h"
 #include "common/finding.h"
 #include "common/sha256_text.h"
@@ -96,11 +98,12 @@ struct ReconcileOptions {
   // When set, receives every unambiguous (document, record) pair, for the checks that compare
   // the two sides further (LOCK, SIG, ACC).
   std::vector<MatchedPair>* matched = nullptr;
+  WakeTimes* wake = nullptr;  // told when a grace period still running ends (checks/wake_times.h)
 };
 
 // REQUIRES: `tz` and `calendar` are the municipality's (deadlines end at local midnight).
-std::vector<Finding> Reconcile(const std::vector<CaseDocument>& documents,
-                               const std::vector<ArchiveRecord>& records,
+std::vector<Finding> Reconcile(std::span<const CaseDocument> documents,
+                               std::span<const ArchiveRecord> records,
                                const ReconcileOptions& options, const TimeZone& tz,
                                const HolidayCalendar& calendar);
 

@@ -25,6 +25,7 @@
 
 #include "checks/case_model.h"
 #include "checks/rule_pack.h"
+#include "checks/wake_times.h"
 #include "common/calendar.h"
 #include "common/finding.h"
 
@@ -35,9 +36,10 @@ struct Evaluation {
   std::vector<Finding> resolved_late;  // done after the due time; facts due, satisfied_at, delay
 };
 
+// `wake` (optional) is told when each case's answer can next change with time alone.
 Evaluation EvaluateRules(const RuleSet& rules, std::span<const CaseDocument> documents,
-                         std::span<const CaseEvent> events, Instant now);
+                         std::span<const CaseEvent> events, Instant now, WakeTimes* wake = nullptr);
 Evaluation EvaluateRules(const RulePack& pack, std::span<const CaseDocument> documents,
-                         std::span<const CaseEvent> events, Instant now);
+                         std::span<const CaseEvent> events, Instant now, WakeTimes* wake = nullptr);
 
 }  // namespace arkivvakt::checks

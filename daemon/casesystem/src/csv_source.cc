@@ -6,6 +6,7 @@
 
 #include "casesystem/csv_reader.h"
 #include "casesystem/source.h"
+#include "common/file_identity.h"
 
 namespace arkivvakt::casesystem {
 
@@ -28,6 +29,17 @@ class CsvSource final : public CaseSystemSource {
   }
 
   std::string Describe() const override { return "csv:" + dir_.string(); }
+
+  std::optional<std::string> Identity() const override {
+    auto documents = FileIdentity(dir_ / "case_documents.csv");
+    auto events = FileIdentity(dir_ / "case_events.csv");
+    if (!documents.has_value() || !events.has_value()) {
+      return std::nullopt;
+    }
+    return *documents + "/" + *events;
+  }
+
+  bool DeltaReportsEveryBadRow() const override { return true; }
 
  private:
   std::filesystem::path dir_;

@@ -6,18 +6,19 @@
 #include <string>
 #include <utility>
 
-#include "absl/hash/hash.h"
+#include "absl/container/flat_hash_set.h"
 #include "checks/builtin.h"
 #include "checks/reconcile.h"
 #include "checks/rule_engine.h"
+#include "common/file_identity.h"
 #include "common/text.h"
+#include "cycle_state_impl.h"
 #include "engine/archive_index.h"
 #include "engine/archive_records.h"
+#include "engine/cycle_state.h"
 #include "noark5/catalogue.h"
 #include "noark5/validator.h"
 #include "signing/verifier.h"
-
-#include <sys/stat.h>
 
 namespace arkivvakt::engine {
 
@@ -70,16 +71,6 @@ class CollectingSink final : public noark5::FindingSink {
   std::vector<Finding> findings_;
 };
 
-// Within one cycle only (never persisted): Abseil's hash, seeded per process.
-std::uint64_t KeyHash(std::string_view key) {
-  return absl::HashOf(key);
-}
-
-// Digest of the values a lock freezes (collisions only hide a change with probability 2^-64).
-std::uint64_t ValueHash(std::string_view sha256, std::uint64_t size, std::string_view fingerprint) {
-  return absl::HashOf(sha256, size, fingerprint);
-}
-
 std::string DateOf(Instant now) {
   const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(now)};
   char buf[16];
@@ -111,19 +102,417 @@ class PhaseClock {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+using Cover = std::function<void(std::initializer_list<std::string_view>)>;
+
+// Phase 4 over one input (everything, or the cases a state re-examines): REC, the rule packs'
+// deadline rules, LOCK, SHRED and ACC-UNRESTRICTED. With `only` set, the families it selects;
+// without, all of them (a state keeps every family's findings). Findings are not filtered.
+struct DocumentChecks {
+  DocumentChecks(const CycleOptions& options_in, Instant now_in, const TimeZone& tz_in,
+                 const HolidayCalendar& calendar_in, checks::BaselineStore* baselines_in,
+                 const Cover& cover_in, CycleReport& report_in, PhaseClock& phase_in)
+      : options(options_in),
+        now(now_in),
+        tz(tz_in),
+        calendar(calendar_in),
+        baselines(baselines_in),
+        cover(cover_in),
+        report(report_in),
+        phase(phase_in) {}
+
+  const CycleOptions& options;
+  Instant now;
+  const TimeZone& tz;
+  const HolidayCalendar& calendar;
+  checks::BaselineStore* baselines;
+  const Cover& cover;
+  CycleReport& report;
+  PhaseClock& phase;
+  const std::vector<std::string>* only = nullptr;
+  bool case_ok = true;
+  bool archive_ok = true;
+  checks::WakeTimes* wake = nullptr;
+
+  std::vector<Finding> findings;
+  std::vector<checks::MatchedPair> pairs;
+
+  bool Wanted(std::initializer_list<std::string_view> families) const {
+    return only == nullptr || AnySelected(*only, families);
+  }
+
+  Status Run(std::span<const checks::CaseDocument> documents,
+             std::span<const checks::CaseEvent> events,
+             std::span<const checks::ArchiveRecord> records, BaselineDigests* listed);
+};
+
+Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
+                           std::span<const checks::CaseEvent> events,
+                           std::span<const checks::ArchiveRecord> records,
+                           BaselineDigests* listed) {
+  const auto take = [&](std::vector<Finding>&& found) {
+    findings.insert(findings.end(), std::make_move_iterator(found.begin()),
+                    std::make_move_iterator(found.end()));
+  };
+  if (case_ok && archive_ok && Wanted({"REC", "LOCK", "SIG", "ACC"})) {
+    checks::ReconcileOptions ro;
+    ro.now = now;
+    ro.grace_working_days = options.grace_working_days;
+    ro.matched = &pairs;
+    ro.wake = wake;
+    take(checks::Reconcile(documents, records, ro, tz, calendar));
+    cover({checks::kRecMissing, checks::kRecOrphan, checks::kRecContent, checks::kRecDuplicate,
+           checks::kRecStatus, checks::kRecMetadata});
+    phase.Mark("reconcile");
+  }
+  if (case_ok && options.rules) {
+    bool any = only == nullptr || only->empty();
+    for (const auto& pack : options.rules->packs) {
+      for (const auto& rule : pack->rules) {
+        any = any || RuleSelected(*only, rule.id);
+      }
+    }
+    if (any) {
+      auto evaluation = checks::EvaluateRules(*options.rules, documents, events, now, wake);
+      take(std::move(evaluation.findings));
+      for (const auto& pack : options.rules->packs) {
+        for (const auto& rule : pack->rules) {
+          if (RuleSelected(options.only, rule.id)) {
+            report.covered.push_back(rule.id);
+          }
+        }
+      }
+      phase.Mark("rules");
+    }
+  }
+  if (case_ok && archive_ok && Wanted({"LOCK"})) {
+    checks::Baseline scratch;
+    std::optional<checks::Baseline> fetched;
+    const auto baseline_of = [&](const checks::ArchiveRecord& rec) -> const checks::Baseline* {
+      if (baselines == nullptr) {
+        return nullptr;
+      }
+      if (listed != nullptr) {
+        const std::optional<std::uint64_t> value = listed->Find(rec.system_id);
+        if (!value.has_value()) {
+          return nullptr;
+        }
+        const std::string sha = AsciiLower(TrimAsciiSpace(rec.checksum.Text().view()));
+        const Sha256Text::Spelled fingerprint = rec.metadata_fingerprint.Text();
+        if (*value == BaselineDigests::ValueOf(sha, rec.size.value_or(0), fingerprint.view())) {
+          scratch.document_key = rec.system_id;  // unchanged: the record is its own baseline
+          scratch.sha256 = sha;
+          scratch.size = rec.size.value_or(0);
+          scratch.metadata_fingerprint = fingerprint.view();
+          return &scratch;
+        }
+      }
+      auto got = baselines->GetBaseline(rec.system_id);
+      fetched = got.ok() ? *got : std::nullopt;
+      return fetched.has_value() ? &*fetched : nullptr;
+    };
+    checks::LockOptions lo;
+    lo.now = now;
+    lo.unlock_roles = options.unlock_roles;
+    lo.wake = wake;
+    // The change log is optional in practice (domain/noark5.md): absent means none to read.
+    std::error_code exists_error;
+    if (std::filesystem::exists(options.archive_dir / "endringslogg.xml", exists_error)) {
+      lo.change_log = [&](const std::function<void(const checks::LoggedChange&)>& on_change) {
+        return ReadChangeLog(options.archive_dir, on_change);
+      };
+    }
+    auto locks =
+        checks::CheckLocks(documents, events, records, pairs, baseline_of, lo, tz, calendar);
+    if (baselines != nullptr && !locks.new_baselines.empty()) {
+      auto recorded = baselines->RecordBaselines(locks.new_baselines);
+      if (!recorded.ok()) {
+        return recorded.error();
+      }
+      report.baselines_recorded += *recorded;
+      if (listed != nullptr) {
+        for (const checks::Baseline& b : locks.new_baselines) {
+          listed->Add(b.document_key, b.sha256, b.size, b.metadata_fingerprint);
+        }
+      }
+    }
+    take(std::move(locks.findings));
+    if (locks.change_log_error.has_value()) {
+      report.not_run.push_back(
+          {std::string(checks::kLockChanged),
+           "change log not read (" + locks.change_log_error->message +
+               "): changes of locked records judged against their baselines alone",
+           false});
+    }
+    cover({checks::kLockUnauthorisedUnlock, checks::kLockNotRelocked, checks::kLockNotFinalised});
+    if (baselines != nullptr) {
+      cover({checks::kLockChanged});
+    } else {
+      report.not_run.push_back({std::string(checks::kLockChanged), "no store for baselines", true});
+    }
+    phase.Mark("locks");
+  }
+  if (case_ok && Wanted({"SHRED"})) {
+    checks::ShredOptions so;
+    so.now = now;
+    so.shred_after_days = options.shred_after_days;
+    so.wake = wake;
+    take(checks::CheckPaperOriginals(documents, so, tz));
+    cover({checks::kShredDue, checks::kShredOverdue, checks::kShredEarly});
+    phase.Mark("shred");
+  }
+  if (case_ok && archive_ok && Wanted({"ACC"})) {
+    checks::AccessOptions ao;
+    ao.sensitive_document_types = options.sensitive_document_types;
+    take(checks::CheckAccessMarking(documents, records, pairs, ao));
+    cover({checks::kAccUnrestricted});
+    phase.Mark("access");
+  }
+  return {};
+}
+
+// Lists the store's baselines into `digests`. False: the store cannot list them (look each up).
+Result<bool> ListBaselines(checks::BaselineStore& store, BaselineDigests& digests) {
+  digests.Clear();
+  Status s = store.ForEachBaseline([&](checks::Baseline&& b) {
+    digests.Add(b.document_key, b.sha256, b.size, b.metadata_fingerprint);
+  });
+  if (!s.ok()) {
+    if (s.error().code == ErrorCode::kUnsupported) {
+      return false;
+    }
+    return s.error();
+  }
+  return true;
+}
+
+// Reads the case system into a state: in full (the first time, every full_read_every-th read),
+// only the rows updated since the watermark, or nothing when the source says it is unchanged.
+Status ReadIntoState(CycleState& state, casesystem::CaseSystemSource& source, Instant now,
+                     CycleReport& report, const std::function<void(Finding&&)>& on_bad) {
+  CycleState::Impl& st = state.impl();
+  const std::optional<std::string> identity = source.Identity();
+  const bool full = !st.loaded || st.reads_since_full + 1 >=
+                                      std::max<std::uint32_t>(1, state.options().full_read_every);
+  const auto report_bad_rows = [&] {
+    for (const Finding& f : st.bad_rows) {
+      on_bad(Finding(f));
+    }
+  };
+  if (!full && identity.has_value() && identity == st.source_identity) {
+    report.case_read = "unchanged";
+    st.reads_since_full = 0;  // what a full read would give
+    report_bad_rows();
+    return {};
+  }
+  if (full) {
+    st.ClearCaseSystem();
+  }
+  const auto since = [&](const std::optional<checks::Timestamp>& watermark) {
+    return full || !watermark.has_value()
+               ? std::nullopt
+               : std::optional<checks::Timestamp>(*watermark - state.options().watermark_overlap);
+  };
+  std::vector<Finding> bad;
+  const auto collect_bad = [&](Finding&& f) { bad.push_back(std::move(f)); };
+  std::optional<checks::Timestamp> newest_document = st.documents_watermark;
+  std::optional<checks::Timestamp> newest_event = st.events_watermark;
+  auto docs = source.ReadDocuments(
+      since(st.documents_watermark),
+      [&](checks::CaseDocument&& d) {
+        newest_document = std::max(newest_document.value_or(d.updated_at), d.updated_at);
+        report.rows_changed += st.UpsertDocument(std::move(d)) ? 1 : 0;
+      },
+      collect_bad);
+  auto evs = docs.ok() ? source.ReadEvents(
+                             since(st.events_watermark),
+                             [&](checks::CaseEvent&& e) {
+                               newest_event = std::max(newest_event.value_or(e.at), e.at);
+                               report.rows_changed += st.UpsertEvent(std::move(e)) ? 1 : 0;
+                             },
+                             collect_bad)
+                       : Result<casesystem::ReadStats>(docs.error());
+  if (!docs.ok() || !evs.ok()) {
+    // A failed full read leaves nothing; a failed delta keeps what it merged (rows the case
+    // system holds) and its watermark, so the next read asks for the same rows again.
+    if (full) {
+      st.ClearCaseSystem();
+    }
+    return !docs.ok() ? docs.error() : evs.error();
+  }
+  // Never past `now`: a row dated in the future must not hide rows written before that date.
+  const auto cap = [&](std::optional<checks::Timestamp> t) {
+    return t.has_value() ? std::optional<checks::Timestamp>(std::min(*t, now)) : t;
+  };
+  st.documents_watermark = cap(newest_document);
+  st.events_watermark = cap(newest_event);
+  st.source_identity = identity;
+  if (full || source.DeltaReportsEveryBadRow()) {
+    st.bad_rows = std::move(bad);
+  } else {
+    // A bad row the overlap window delivers again is reported once.
+    const auto key = [](const Finding& f) {
+      std::string k = f.subject.file + "\n" + std::to_string(f.subject.line) + "\n" + f.message;
+      for (const Fact& fact : f.facts) {
+        k += "\n" + fact.name + "=" + fact.value;
+      }
+      return k;
+    };
+    absl::flat_hash_set<std::string> held;
+    for (const Finding& f : st.bad_rows) {
+      held.insert(key(f));
+    }
+    for (Finding& f : bad) {
+      if (held.insert(key(f)).second) {
+        st.bad_rows.push_back(std::move(f));
+      }
+    }
+  }
+  if (full) {
+    st.loaded = true;
+    st.reads_since_full = 0;
+    report.case_read = "full";
+  } else {
+    ++st.reads_since_full;
+    report.case_read = "delta";
+  }
+  report_bad_rows();
+  return {};
+}
+
+// What the document checks' answers depend on beyond the data: a change examines every case.
+std::string OptionsKey(const CycleOptions& o) {
+  std::string key = o.archive_dir.string() + "\n" + std::to_string(o.grace_working_days) + "\n" +
+                    std::to_string(o.shred_after_days) + "\n" + o.timezone + "\n";
+  for (const auto& r : o.unlock_roles) {
+    key += r + ",";
+  }
+  key += "\n";
+  for (const auto& t : o.sensitive_document_types) {
+    key += t + ",";
+  }
+  return key;
+}
+
+std::string ArchiveIdentity(const std::filesystem::path& extraction_dir) {
+  return FileIdentity(extraction_dir / "arkivstruktur.xml").value_or("-") + "/" +
+         FileIdentity(extraction_dir / "endringslogg.xml").value_or("-");
+}
+
+// Phase 4 with a state: every case when a full pass is due, else the changed and woken ones;
+// their findings replace the ones held for them.
+Status ExamineChangedCases(CycleState::Impl& st,
+                           const std::shared_ptr<const std::vector<checks::ArchiveRecord>>& records,
+                           DocumentChecks& run, std::span<const checks::CaseDocument> documents,
+                           std::span<const checks::CaseEvent> events) {
+  const std::string key = OptionsKey(run.options);
+  const std::string archive = ArchiveIdentity(run.options.archive_dir);
+  const bool full_pass = !st.primed || st.options_key != key || st.rules != run.options.rules ||
+                         st.archive_identity != archive;
+  if (st.records != records) {
+    // Read again (no archive cache): the same files give the same records at the same positions,
+    // so what was paired stays paired; the index is rebuilt over the new rows.
+    std::vector<std::uint32_t> paired = std::move(st.record_document);
+    st.IndexRecords(records);
+    if (!full_pass && paired.size() == records->size()) {
+      st.record_document = std::move(paired);
+    }
+  }
+  if (full_pass) {
+    st.MarkAllChanged();
+    st.wakes = {};  // every case is examined and schedules its wake anew
+    st.options_key = key;
+    st.rules = run.options.rules;
+    st.archive_identity = archive;
+    st.baselines_listed = false;  // see baselines other processes recorded
+  }
+  if (run.baselines != nullptr && !st.baselines_listed) {
+    auto listed = ListBaselines(*run.baselines, st.baselines);
+    if (!listed.ok()) {
+      return listed.error();
+    }
+    st.baselines_listed = *listed;
+  }
+  BaselineDigests* digests = st.baselines_listed ? &st.baselines : nullptr;
+  const std::vector<std::uint32_t> affected = st.TakeAffected(run.now);
+  run.report.full_pass = full_pass;
+  run.report.cases_examined = affected.size();
+  StateWakeTimes wake(st);
+  run.wake = &wake;
+
+  std::vector<std::uint32_t> document_at;  // subset position -> state position
+  std::vector<std::uint32_t> record_at;
+  if (full_pass) {
+    Status ran = run.Run(documents, events, *records, digests);
+    if (!ran.ok()) {
+      return ran.error();
+    }
+    st.findings.clear();
+    st.finding_group.clear();
+    st.record_document.assign(records->size(), checks::kNoRow);
+    run.report.documents_examined = documents.size();
+  } else {
+    std::vector<checks::CaseDocument> sub_documents;
+    std::vector<checks::CaseEvent> sub_events;
+    std::vector<checks::ArchiveRecord> sub_records;
+    std::vector<bool> examined(st.groups.size(), false);
+    for (std::uint32_t g : affected) {
+      examined[g] = true;
+      for (std::uint32_t d : st.groups[g].documents) {
+        sub_documents.push_back(st.documents[d]);
+        document_at.push_back(d);
+      }
+      for (std::uint32_t e : st.groups[g].events) {
+        sub_events.push_back(st.events[e]);
+      }
+      for (std::uint32_t r : st.groups[g].records) {
+        sub_records.push_back((*records)[r]);
+        record_at.push_back(r);
+        st.record_document[r] = checks::kNoRow;
+      }
+    }
+    Status ran = run.Run(sub_documents, sub_events, sub_records, digests);
+    if (!ran.ok()) {
+      return ran.error();
+    }
+    // Drop what was held for the examined cases.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < st.findings.size(); ++i) {
+      const std::uint32_t g = st.finding_group[i];
+      if (g != kNoGroup && g < examined.size() && examined[g]) {
+        continue;
+      }
+      if (kept != i) {
+        st.findings[kept] = std::move(st.findings[i]);
+        st.finding_group[kept] = g;
+      }
+      ++kept;
+    }
+    st.findings.resize(kept);
+    st.finding_group.resize(kept);
+    run.report.documents_examined = sub_documents.size();
+  }
+  for (const auto& p : run.pairs) {
+    const std::uint32_t r = full_pass ? static_cast<std::uint32_t>(p.record) : record_at[p.record];
+    const std::uint32_t d =
+        full_pass ? static_cast<std::uint32_t>(p.document) : document_at[p.document];
+    if (st.record_document[r] == checks::kNoRow) {
+      st.record_document[r] = d;
+    }
+  }
+  for (Finding& f : run.findings) {
+    st.finding_group.push_back(st.GroupOfFinding(f));
+    st.findings.push_back(std::move(f));
+  }
+  run.findings.clear();
+  st.ScheduleWakes(affected);
+  st.primed = true;
+  return {};
+}
+
 }  // namespace
 
 std::optional<std::string> ArchiveCache::IdentityOf(const std::filesystem::path& extraction_dir) {
-  struct stat st {};
-
-  const auto path = extraction_dir / "arkivstruktur.xml";
-  if (::stat(path.c_str(), &st) != 0) {
-    return std::nullopt;
-  }
-  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
-         std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
-         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ctim.tv_sec) + "." +
-         std::to_string(st.st_ctim.tv_nsec);
+  return FileIdentity(extraction_dir / "arkivstruktur.xml");
 }
 
 bool Selected(const std::vector<std::string>& only, std::string_view check) {
@@ -177,34 +566,48 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     }
   };
 
-  // 1. Case system.
-  std::vector<checks::CaseDocument> documents;
-  std::vector<checks::CaseEvent> events;
+  // 1. Case system: read in full (no state), or into the state (engine/cycle_state.h).
+  CycleState::Impl* const st = options.state != nullptr ? &options.state->impl() : nullptr;
+  std::vector<checks::CaseDocument> read_documents;
+  std::vector<checks::CaseEvent> read_events;
   bool case_ok = true;
   {
     std::vector<Finding> bad_rows;
-    auto docs = source.ReadDocuments(
-        std::nullopt, [&](checks::CaseDocument&& d) { documents.push_back(std::move(d)); },
-        [&](Finding&& f) { bad_rows.push_back(std::move(f)); });
-    auto evs = docs.ok() ? source.ReadEvents(
-                               std::nullopt,
-                               [&](checks::CaseEvent&& e) { events.push_back(std::move(e)); },
-                               [&](Finding&& f) { bad_rows.push_back(std::move(f)); })
-                         : Result<casesystem::ReadStats>(docs.error());
-    if (!docs.ok() || !evs.ok()) {
+    const auto on_bad = [&](Finding&& f) { bad_rows.push_back(std::move(f)); };
+    std::optional<Error> failed;
+    if (st == nullptr) {
+      auto docs = source.ReadDocuments(
+          std::nullopt, [&](checks::CaseDocument&& d) { read_documents.push_back(std::move(d)); },
+          on_bad);
+      auto evs =
+          docs.ok()
+              ? source.ReadEvents(
+                    std::nullopt,
+                    [&](checks::CaseEvent&& e) { read_events.push_back(std::move(e)); }, on_bad)
+              : Result<casesystem::ReadStats>(docs.error());
+      if (!docs.ok() || !evs.ok()) {
+        failed = !docs.ok() ? docs.error() : evs.error();
+        read_documents.clear();
+        read_events.clear();
+      }
+    } else if (auto read = ReadIntoState(*options.state, source, now, report, on_bad); !read.ok()) {
+      failed = read.error();
+    }
+    if (failed.has_value()) {
       case_ok = false;
-      const Error& e = !docs.ok() ? docs.error() : evs.error();
       report.not_run.push_back({"REC,LOCK,SHRED,ACC,SIG,DL",
-                                "case system " + source.Describe() + ": " + e.message, true});
-      documents.clear();
-      events.clear();
+                                "case system " + source.Describe() + ": " + failed->message, true});
     } else {
       cover({casesystem::kBadRowCheckId});
     }
     keep(std::move(bad_rows));
   }
-  report.case_documents = documents.size();
-  report.case_events = events.size();
+  const std::span<const checks::CaseDocument> documents =
+      st != nullptr ? std::span<const checks::CaseDocument>(st->documents) : read_documents;
+  const std::span<const checks::CaseEvent> events =
+      st != nullptr ? std::span<const checks::CaseEvent>(st->events) : read_events;
+  report.case_documents = case_ok ? documents.size() : 0;
+  report.case_events = case_ok ? events.size() : 0;
   phase.Mark("case_system");
 
   // 2. Archive records (from the cache when arkivstruktur.xml is the file read last time).
@@ -309,137 +712,45 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     phase.Mark("fixity_sweep");
   }
 
-  // 4. Reconciliation, deadlines, locks, paper, access.
-  std::vector<checks::MatchedPair> pairs;
-  if (case_ok && archive_ok && AnySelected(only, {"REC", "LOCK", "SIG", "ACC"})) {
-    checks::ReconcileOptions ro;
-    ro.now = now;
-    ro.grace_working_days = options.grace_working_days;
-    ro.matched = &pairs;
-    keep(checks::Reconcile(documents, records, ro, *tz, calendar));
-    cover({checks::kRecMissing, checks::kRecOrphan, checks::kRecContent, checks::kRecDuplicate,
-           checks::kRecStatus, checks::kRecMetadata});
-    phase.Mark("reconcile");
-  }
-  if (case_ok && options.rules) {
-    bool any = only.empty();
-    for (const auto& pack : options.rules->packs) {
-      for (const auto& rule : pack->rules) {
-        any = any || RuleSelected(only, rule.id);
+  // 4. Reconciliation, deadlines, locks, paper, access: over everything (no state, or a full
+  // pass), or over the cases that changed or whose wake time came (engine/cycle_state.h).
+  const Cover cover_ids = cover;
+  DocumentChecks run(options, now, *tz, calendar, baselines, cover_ids, report, phase);
+  run.case_ok = case_ok;
+  run.archive_ok = archive_ok;
+  std::vector<std::uint32_t> document_of_record;  // for SIG: matched document per record
+  if (st != nullptr && case_ok && archive_ok) {
+    Status examined = ExamineChangedCases(*st, records_held, run, documents, events);
+    if (!examined.ok()) {
+      return examined.error();
+    }
+    keep(std::vector<Finding>(st->findings));
+    document_of_record = st->record_document;
+  } else {
+    if (st != nullptr) {
+      st->primed = false;  // what was not examined now is examined in full next time
+    }
+    run.only = &only;
+    BaselineDigests listed;
+    bool have_listed = false;
+    if (baselines != nullptr && case_ok && archive_ok && AnySelected(only, {"LOCK"})) {
+      auto got = ListBaselines(*baselines, listed);
+      if (!got.ok()) {
+        return got.error();
+      }
+      have_listed = *got;
+    }
+    Status ran = run.Run(documents, events, records, have_listed ? &listed : nullptr);
+    if (!ran.ok()) {
+      return ran.error();
+    }
+    keep(std::move(run.findings));
+    document_of_record.assign(records.size(), checks::kNoRow);
+    for (const auto& p : run.pairs) {
+      if (document_of_record[p.record] == checks::kNoRow) {
+        document_of_record[p.record] = static_cast<std::uint32_t>(p.document);
       }
     }
-    if (any) {
-      auto evaluation = checks::EvaluateRules(*options.rules, documents, events, now);
-      keep(std::move(evaluation.findings));
-      for (const auto& pack : options.rules->packs) {
-        for (const auto& rule : pack->rules) {
-          if (RuleSelected(only, rule.id)) {
-            report.covered.push_back(rule.id);
-          }
-        }
-      }
-      phase.Mark("rules");
-    }
-  }
-  if (case_ok && archive_ok && AnySelected(only, {"LOCK"})) {
-    // The stored baselines as 24-byte digests (key hash, value digest, recorded_at), so that
-    // a million locked records cost 24 MB here. An equal digest means "unchanged"; a differing
-    // one fetches the full baseline from the store for the comparison and its facts.
-    struct Digest {
-      std::uint64_t key;
-      std::uint64_t value;
-    };
-
-    std::vector<Digest> digests;
-    bool listed = false;
-    if (baselines != nullptr) {
-      Status s = baselines->ForEachBaseline([&](checks::Baseline&& b) {
-        digests.push_back(
-            {KeyHash(b.document_key), ValueHash(b.sha256, b.size, b.metadata_fingerprint)});
-      });
-      listed = s.ok();
-      if (!s.ok() && s.error().code != ErrorCode::kUnsupported) {
-        return s.error();
-      }
-      std::sort(digests.begin(), digests.end(),
-                [](const Digest& a, const Digest& b) { return a.key < b.key; });
-    }
-    checks::Baseline scratch;
-    std::optional<checks::Baseline> fetched;
-    const auto baseline_of = [&](const checks::ArchiveRecord& rec) -> const checks::Baseline* {
-      if (baselines == nullptr) {
-        return nullptr;
-      }
-      if (listed) {
-        const std::uint64_t key = KeyHash(rec.system_id);
-        auto it = std::lower_bound(digests.begin(), digests.end(), key,
-                                   [](const Digest& d, std::uint64_t k) { return d.key < k; });
-        if (it == digests.end() || it->key != key) {
-          return nullptr;
-        }
-        const std::string sha = AsciiLower(TrimAsciiSpace(rec.checksum.Text().view()));
-        const Sha256Text::Spelled fingerprint = rec.metadata_fingerprint.Text();
-        if (it->value == ValueHash(sha, rec.size.value_or(0), fingerprint.view())) {
-          scratch.document_key = rec.system_id;  // unchanged: the record is its own baseline
-          scratch.sha256 = sha;
-          scratch.size = rec.size.value_or(0);
-          scratch.metadata_fingerprint = fingerprint.view();
-          return &scratch;
-        }
-      }
-      auto got = baselines->GetBaseline(rec.system_id);
-      fetched = got.ok() ? *got : std::nullopt;
-      return fetched.has_value() ? &*fetched : nullptr;
-    };
-    checks::LockOptions lo;
-    lo.now = now;
-    lo.unlock_roles = options.unlock_roles;
-    // The change log is optional in practice (domain/noark5.md): absent means none to read.
-    std::error_code exists_error;
-    if (std::filesystem::exists(options.archive_dir / "endringslogg.xml", exists_error)) {
-      lo.change_log = [&](const std::function<void(const checks::LoggedChange&)>& on_change) {
-        return ReadChangeLog(options.archive_dir, on_change);
-      };
-    }
-    auto locks =
-        checks::CheckLocks(documents, events, records, pairs, baseline_of, lo, *tz, calendar);
-    if (baselines != nullptr && !locks.new_baselines.empty()) {
-      auto recorded = baselines->RecordBaselines(locks.new_baselines);
-      if (!recorded.ok()) {
-        return recorded.error();
-      }
-      report.baselines_recorded = *recorded;
-    }
-    keep(std::move(locks.findings));
-    if (locks.change_log_error.has_value()) {
-      report.not_run.push_back(
-          {std::string(checks::kLockChanged),
-           "change log not read (" + locks.change_log_error->message +
-               "): changes of locked records judged against their baselines alone",
-           false});
-    }
-    cover({checks::kLockUnauthorisedUnlock, checks::kLockNotRelocked, checks::kLockNotFinalised});
-    if (baselines != nullptr) {
-      cover({checks::kLockChanged});
-    } else {
-      report.not_run.push_back({std::string(checks::kLockChanged), "no store for baselines", true});
-    }
-    phase.Mark("locks");
-  }
-  if (case_ok && AnySelected(only, {"SHRED"})) {
-    checks::ShredOptions so;
-    so.now = now;
-    so.shred_after_days = options.shred_after_days;
-    keep(checks::CheckPaperOriginals(documents, so, *tz));
-    cover({checks::kShredDue, checks::kShredOverdue, checks::kShredEarly});
-    phase.Mark("shred");
-  }
-  if (case_ok && archive_ok && AnySelected(only, {"ACC"})) {
-    checks::AccessOptions ao;
-    ao.sensitive_document_types = options.sensitive_document_types;
-    keep(checks::CheckAccessMarking(documents, records, pairs, ao));
-    cover({checks::kAccUnrestricted});
-    phase.Mark("access");
   }
 
   // 5. Signatures.
@@ -447,17 +758,14 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     if (!options.trust) {
       report.not_run.push_back({"SIG", "no trust anchors configured ([signing] trust)", true});
     } else {
-      std::vector<std::optional<std::size_t>> document_of_record(records.size());
-      for (const auto& p : pairs) {
-        if (!document_of_record[p.record].has_value()) {
-          document_of_record[p.record] = p.document;
-        }
-      }
       signing::Verifier verifier(options.trust);
       std::vector<checks::SignatureOutcome> outcomes;
       for (std::size_t r = 0; r < records.size(); ++r) {
         const auto& rec = records[r];
-        const std::optional<std::size_t> doc = document_of_record[r];
+        const std::optional<std::size_t> doc =
+            r < document_of_record.size() && document_of_record[r] != checks::kNoRow
+                ? std::optional<std::size_t>(document_of_record[r])
+                : std::nullopt;
         const bool claimed = (doc.has_value() && documents[*doc].is_signed.value_or(false)) ||
                              !rec.signature_claim.empty();
         if (!claimed || rec.file.empty()) {

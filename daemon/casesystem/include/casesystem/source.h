@@ -63,6 +63,16 @@ class CaseSystemSource {
 
   // For logs: "csv:/srv/export" or "postgresql:dbname=x host=y" — never a password.
   virtual std::string Describe() const = 0;
+
+  // When set: a full read now returns the rows of the last full read with the same identity,
+  // so a caller holding those may skip reading (CSV: both files' FileIdentity). nullopt: the
+  // source cannot tell (PostgreSQL), or a file is absent.
+  virtual std::optional<std::string> Identity() const { return std::nullopt; }
+
+  // True when a read with `updated_after` still reports every bad row the relation holds, as a
+  // full read would (CSV: the whole file is parsed). False: only the bad rows among those the
+  // filter lets through (PostgreSQL: the server filters by the watermark column).
+  virtual bool DeltaReportsEveryBadRow() const { return false; }
 };
 
 // Reads `export_dir`/case_documents.csv and case_events.csv (csv_reader.h).

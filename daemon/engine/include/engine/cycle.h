@@ -42,6 +42,7 @@
 #include "common/calendar.h"
 #include "common/finding.h"
 #include "common/result.h"
+#include "engine/cycle_state.h"
 #include "engine/fixity_sweep.h"
 #include "signing/trust_store.h"
 
@@ -66,6 +67,11 @@ struct CycleOptions {
   SweepCursor* sweep = nullptr;
   std::uint64_t fixity_byte_budget = 0;
   ArchiveCache* archive_cache = nullptr;  // null: read arkivstruktur.xml every cycle
+  // The daemon's memory between cycles (engine/cycle_state.h): with it, the case system is
+  // read incrementally and the document checks re-examine only the cases that changed or
+  // whose wake time came, and run every family (the output is still filtered by `only`).
+  // Null: every cycle reads and examines everything (`arkivvakt check`).
+  CycleState* state = nullptr;
   // The persisted archive index (engine/archive_index.h), consulted when the in-memory cache
   // does not hold the file, and written after each parse. Empty: none.
   std::filesystem::path archive_index;
@@ -108,6 +114,15 @@ struct CycleReport {
   std::uint64_t bytes_hashed = 0;
   std::uint64_t signatures_verified = 0;
   std::uint64_t baselines_recorded = 0;
+  // How the case system was read: "full", "delta" (rows updated since the last read) or
+  // "unchanged" (the source's identity was the same; nothing read). With a state only.
+  std::string case_read = "full";
+  std::uint64_t rows_changed = 0;  // rows a delta or full read changed in the state
+  // Whether the document checks examined everything (always without a state), and how many
+  // cases and case documents they examined.
+  bool full_pass = true;
+  std::uint64_t cases_examined = 0;
+  std::uint64_t documents_examined = 0;
   std::chrono::milliseconds duration{0};
   // Wall time of each phase that ran, in order ("case_system", "archive", "extraction",
   // "reconcile", "rules", "locks", "shred", "access", "signatures"): for the cycle log line,
