@@ -12,22 +12,27 @@
 // --incremental 1 then measures the daemon's incremental cycles (engine/cycle_state.h) with the
 // case system in PostgreSQL (a throwaway cluster; the CSV export loaded with COPY): the first
 // cycle with a state (reads and examines everything), the next one with nothing changed, and
-// one after 1% of the case documents were updated (their updated_at moved past the watermark),
-// each beside a stateless full cycle over the same PostgreSQL source.
+// one after 1% of the case documents were updated (their updated_at moved past the watermark);
+// then the peak RSS of that process (the daemon's, state held), a stateless full cycle over the
+// same PostgreSQL source, each cycle's share of it, and whether the findings are the same
+// (exit 3 if not).
 //
 // --keep 1 keeps each generated municipality under DIR and reuses it on the next run (the store
 // and the archive index are started afresh, unless --steady-only 1 reuses them from the last run
 // and runs only the steady cycles); --phases 1 prints each cycle's phase times.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "casesystem/postgres_loader.h"
+#include "casesystem/row_decoder.h"
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/clock.h"
@@ -52,12 +57,21 @@ std::pair<int, double> InChild(const std::function<int()>& work) {
   std::fflush(stdout);
   const pid_t pid = fork();
   if (pid == 0) {
-    std::_Exit(work());
+    const int rc = work();
+    std::fflush(stdout);
+    std::_Exit(rc);
   }
   int status = 0;
   rusage u{};
   wait4(pid, &status, 0, &u);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 2, static_cast<double>(u.ru_maxrss) / 1024.0};
+}
+
+// This process's peak resident set so far (getrusage), in MiB.
+double PeakRssMiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -112,21 +126,38 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
   const Instant t0 =
       tz->FromLocal(LocalTime{std::chrono::local_days{std::chrono::year{2026} / 11 / 24}} +
                     std::chrono::hours{12});
-  double full_s = 0;
+  std::vector<std::string> last;  // the last run's findings, canonical
+  const auto canonical = [](const std::vector<Finding>& findings) {
+    std::vector<std::string> out;
+    out.reserve(findings.size());
+    for (const Finding& f : findings) {
+      // A PostgreSQL bad row's position is its position in that read's result, which the
+      // server's row order decides: bad rows compare by file and facts.
+      const bool bad_row = f.check == casesystem::kBadRowCheckId;
+      std::string line = f.check + "|" + f.subject.archive_system_id + "|" +
+                         f.subject.case_document_id + "|" + f.subject.file + ":" +
+                         (bad_row ? "" : std::to_string(f.subject.line) + "|" + f.message);
+      for (const Fact& fact : f.facts) {
+        line += "|" + fact.name + "=" + fact.value;
+      }
+      out.push_back(std::move(line));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // Runs one cycle, prints its line, returns its wall time (negative: failed).
   const auto run = [&](const char* what, const engine::CycleOptions& options, Instant now) {
     const auto c0 = std::chrono::steady_clock::now();
     auto report = engine::RunCycle(options, *source, st->get(), now);
     const double took = Seconds(c0);
     if (!report.ok()) {
       std::cerr << what << ": " << report.error().message << "\n";
-      return false;
+      return -1.0;
     }
-    if (std::string_view(what) == "full (stateless)") {
-      full_s = took;
-    }
-    std::printf("    %-28s %8.3f s %6.1f%% of full  findings %zu  read %s, %llu rows changed, %s\n",
-                what, took, full_s > 0 ? 100.0 * took / full_s : 100.0, report->findings.size(),
-                report->case_read.c_str(), static_cast<unsigned long long>(report->rows_changed),
+    last = canonical(report->findings);
+    std::printf("    %-24s %8.3f s  findings %zu  read %s, %llu rows changed, %s\n", what, took,
+                report->findings.size(), report->case_read.c_str(),
+                static_cast<unsigned long long>(report->rows_changed),
                 report->full_pass
                     ? "every case examined"
                     : (std::to_string(report->cases_examined) + " cases, " +
@@ -139,12 +170,14 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
       }
       std::printf("\n");
     }
-    return true;
+    std::fflush(stdout);
+    return took;
   };
-  // Warm the archive cache (the daemon holds it), then the stateless figure to compare with.
-  if (!run("archive load (stateless)", co, t0) || !run("full (stateless)", co, t0) ||
-      !run("first with state", with_state, t0) ||
-      !run("nothing changed", with_state, t0 + std::chrono::minutes{5})) {
+  // The daemon's cycles first, so that the peak RSS after them is the daemon's with its state
+  // (and the archive's records) held; then the stateless full cycle to compare with.
+  const double first_s = run("first with state", with_state, t0);
+  const double nothing_s = run("nothing changed", with_state, t0 + std::chrono::minutes{5});
+  if (first_s < 0 || nothing_s < 0) {
     return 2;
   }
   // 1% of the documents updated (reassigned to another officer) just before the next cycle.
@@ -156,11 +189,27 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
     std::cerr << "incremental: UPDATE failed\n";
     return 2;
   }
-  if (!run("1% changed", with_state, t0 + std::chrono::minutes{10}) ||
-      !run("full (stateless), after", co, t0 + std::chrono::minutes{10})) {
+  const double changed_s = run("1% changed", with_state, t0 + std::chrono::minutes{10});
+  if (changed_s < 0) {
     return 2;
   }
-  return 0;
+  std::printf("    peak RSS with the state held: %.1f MiB\n", PeakRssMiB());
+  const std::vector<std::string> incremental = std::move(last);
+  const double full_s = run("full (stateless)", co, t0 + std::chrono::minutes{10});
+  if (full_s < 0) {
+    return 2;
+  }
+  std::printf("    nothing changed: %.1f%% of the full cycle; 1%% changed: %.1f%%\n",
+              100.0 * nothing_s / full_s, 100.0 * changed_s / full_s);
+  std::vector<std::string> differ;
+  std::set_symmetric_difference(incremental.begin(), incremental.end(), last.begin(), last.end(),
+                                std::back_inserter(differ));
+  std::printf("    findings of the 1%% changed cycle and the stateless one: %s\n",
+              differ.empty() ? "the same" : (std::to_string(differ.size()) + " differ").c_str());
+  for (std::size_t i = 0; i < differ.size() && i < 5; ++i) {
+    std::printf("      %s\n", differ[i].substr(0, 160).c_str());  // ids and facts only
+  }
+  return differ.empty() ? 0 : 3;
 }
 
 }  // namespace
@@ -200,8 +249,8 @@ int main(int argc, char** argv) {
     std::cerr << rules.error().message << "\n";
     return 2;
   }
-  std::printf("%10s %8s %12s %12s %14s %12s %10s\n", "documents", "cycle", "generate_s", "cycle_s",
-              "findings", "baselines", "rss_mb");
+  std::printf("%10s %8s %12s %12s %14s %12s\n", "documents", "cycle", "generate_s", "cycle_s",
+              "findings", "baselines");
   for (std::size_t n : sizes) {
     const auto dir = work / std::to_string(n);
     const bool reuse = keep && std::filesystem::exists(dir / "ground-truth.json");
@@ -274,15 +323,15 @@ int main(int argc, char** argv) {
             std::cerr << report.error().message << "\n";
             return 2;
           }
-          std::printf("%10zu %8s %12.2f %12.2f %14zu %12llu%s", n, run == 0 ? which : "cached",
+          std::printf("%10zu %8s %12.2f %12.2f %14zu %12llu\n", n, run == 0 ? which : "cached",
                       gen_s, cycle_s, report->findings.size(),
-                      static_cast<unsigned long long>(report->baselines_recorded),
-                      run + 1 < runs ? "\n" : "");
+                      static_cast<unsigned long long>(report->baselines_recorded));
           if (phases) {
-            std::printf("\n    phases:");
+            std::printf("    phases:");
             for (const auto& [name, took] : report->phases) {
               std::printf(" %s %.3f", name.c_str(), static_cast<double>(took.count()) / 1e6);
             }
+            std::printf("\n");
           }
           std::fflush(stdout);
         }
@@ -291,14 +340,15 @@ int main(int argc, char** argv) {
       if (cycle_rc != 0) {
         return 2;
       }
-      std::printf(" %10.1f\n", cycle_rss);
+      std::printf("    peak RSS of the %s process: %.1f MiB\n", which, cycle_rss);
     }
     if (incremental) {
       auto [inc_rc, inc_rss] = InChild([&] { return IncrementalCycles(dir, n, *rules, phases); });
       if (inc_rc != 0) {
         return 2;
       }
-      std::printf("    incremental process peak RSS %.1f MiB\n", inc_rss);
+      std::printf("    peak RSS of the incremental process (with the stateless cycle): %.1f MiB\n",
+                  inc_rss);
     }
     (void)gen_rss;
     if (!keep) {

@@ -318,6 +318,7 @@ std::vector<Finding> Reconcile(std::span<const CaseDocument> documents,
       f.AddFact("expected", "1");
       f.AddFact("actual", std::to_string(matched.size()));
       f.AddFact("matched_by", std::string(by_name(m.by)));
+      std::sort(ids.begin(), ids.end());  // whatever order the records came in
       f.AddFact("archive_system_ids", Join(ids));
       out.push_back(std::move(f));
       continue;
@@ -336,7 +337,8 @@ std::vector<Finding> Reconcile(std::span<const CaseDocument> documents,
     }
   }
 
-  // The claimants of records claimed more than once (rare), in document order.
+  // The claimants of records claimed more than once (rare); reported sorted, so that the
+  // finding does not depend on the order the case system delivered its rows in.
   absl::flat_hash_map<std::uint32_t, std::vector<std::string_view>> claimants;
   const bool any_shared =
       std::any_of(claims.begin(), claims.end(), [](std::uint32_t n) { return n > 1; });
@@ -360,7 +362,9 @@ std::vector<Finding> Reconcile(std::span<const CaseDocument> documents,
       f.message = "One archive record is claimed by several case documents";
       f.AddFact("expected", "1");
       f.AddFact("actual", std::to_string(claims[r]));
-      f.AddFact("case_document_ids", Join(claimants[r]));
+      std::vector<std::string_view>& ids = claimants[r];
+      std::sort(ids.begin(), ids.end());
+      f.AddFact("case_document_ids", Join(ids));
       out.push_back(std::move(f));
     } else if (claims[r] == 0 && options.report_orphans) {
       Finding f = ForRecord(kRecOrphan, Severity::kWarning, rec);

@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "checks/builtin.h"
 #include "checks/reconcile.h"
 #include "checks/rule_engine.h"
@@ -349,20 +349,26 @@ Status ReadIntoState(CycleState& state, casesystem::CaseSystemSource& source, In
   if (full || source.DeltaReportsEveryBadRow()) {
     st.bad_rows = std::move(bad);
   } else {
-    // A bad row the overlap window delivers again is reported once.
+    // A delta delivers again the bad rows its filter lets through (PostgreSQL: NULL watermark
+    // columns; rows within the overlap). Their positions are positions in the delta's result,
+    // so a bad row is matched by what is wrong with it: each delta bad row takes up one held bad
+    // row with the same file and facts, and only the rest are new.
     const auto key = [](const Finding& f) {
-      std::string k = f.subject.file + "\n" + std::to_string(f.subject.line) + "\n" + f.message;
+      std::string k = f.subject.file;
       for (const Fact& fact : f.facts) {
         k += "\n" + fact.name + "=" + fact.value;
       }
       return k;
     };
-    absl::flat_hash_set<std::string> held;
+    absl::flat_hash_map<std::string, std::size_t> held;
     for (const Finding& f : st.bad_rows) {
-      held.insert(key(f));
+      ++held[key(f)];
     }
     for (Finding& f : bad) {
-      if (held.insert(key(f)).second) {
+      auto it = held.find(key(f));
+      if (it != held.end() && it->second > 0) {
+        --it->second;
+      } else {
         st.bad_rows.push_back(std::move(f));
       }
     }

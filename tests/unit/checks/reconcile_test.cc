@@ -238,6 +238,17 @@ TEST_F(ReconcileTest, OneSystemIdClaimedByTwoDocumentsIsOneDuplicate) {
   EXPECT_EQ(FactOf(fs[0], "case_document_ids"), "D1,D2");
 }
 
+TEST_F(ReconcileTest, ADuplicatesIdsDoNotDependOnTheOrderRowsArriveIn) {
+  auto d1 = Doc("D1", DocumentStatus::kArchived, "sys-1");
+  auto d2 = Doc("D2", DocumentStatus::kArchived, "sys-1");
+  const auto forward = Run({d1, d2}, {Rec("sys-1")});
+  const auto backward = Run({d2, d1}, {Rec("sys-1")});
+  ASSERT_EQ(forward.size(), 1u);
+  ASSERT_EQ(backward.size(), 1u);
+  EXPECT_EQ(FactOf(backward[0], "case_document_ids"), "D1,D2");
+  EXPECT_EQ(FactOf(forward[0], "case_document_ids"), FactOf(backward[0], "case_document_ids"));
+}
+
 TEST_F(ReconcileTest, LaterVersionOfTheSameDocumentIsNotADuplicate) {
   auto v1 = Doc("D1", DocumentStatus::kFinalised, "sys-1");
   auto v2 = Doc("D1", DocumentStatus::kArchived, "sys-1");

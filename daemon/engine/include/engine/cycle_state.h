@@ -19,6 +19,10 @@
 // archive (arkivstruktur.xml, endringslogg.xml) or the options the checks depend on changed,
 // and after Reset().
 //
+// Bad rows (REC-BAD-ROW) are those of the last full read plus the new ones delta reads found
+// (a CSV delta parses the whole file and so replaces them; a PostgreSQL delta's are matched to
+// the held ones by file and facts, since its positions are positions in the delta's result).
+//
 // Limits: rows deleted in the case system, or rows written with an updated_at older than the
 // watermark minus the overlap, are seen at the next full read. Baselines recorded by another
 // process (`arkivvakt check` on the same store) are seen at the next full pass. SIG, FIX, N5
