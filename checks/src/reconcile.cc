@@ -92,12 +92,15 @@ std::string_view ArchiveStateName(ArchiveState s) {
 
 void CompareContent(const CaseDocument& d, const ArchiveRecord& r, std::vector<Finding>* out) {
   const std::string_view expected_sum = TrimAsciiSpace(d.content_sha256);
+  const bool size_differs =
+      d.content_size.has_value() && r.size.has_value() && *d.content_size != *r.size;
+  if (!size_differs && (expected_sum.empty() || r.checksum.EqualsIgnoringCase(expected_sum))) {
+    return;  // the common case, decided without spelling the archive's digest out
+  }
   const Sha256Text::Spelled actual_text = r.checksum.Text();
   const std::string_view actual_sum = TrimAsciiSpace(actual_text.view());
   const bool sum_differs = !expected_sum.empty() && !actual_sum.empty() &&
                            !EqualsIgnoreAsciiCase(expected_sum, actual_sum);
-  const bool size_differs =
-      d.content_size.has_value() && r.size.has_value() && *d.content_size != *r.size;
   if (!sum_differs && !size_differs) {
     return;
   }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "common/hex.h"
+#include "common/text.h"
 
 namespace arkivvakt {
 
@@ -129,6 +130,24 @@ Sha256Text::Spelled Sha256Text::Text() const {
       break;
   }
   return s;
+}
+
+bool Sha256Text::EqualsIgnoringCase(std::string_view hex) const {
+  if (!packed()) {
+    const Spelled text = Text();
+    return EqualsIgnoreAsciiCase(TrimAsciiSpace(text.view()), hex);
+  }
+  if (hex.size() != 64) {
+    return false;
+  }
+  for (std::size_t i = 0; i < 32; ++i) {
+    const int high = HexDigitValue(hex[2 * i]);
+    const int low = HexDigitValue(hex[2 * i + 1]);
+    if (high < 0 || low < 0 || bytes_[i] != static_cast<unsigned char>(high << 4 | low)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool operator==(const Sha256Text& a, const Sha256Text& b) noexcept {

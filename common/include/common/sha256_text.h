@@ -58,6 +58,11 @@ class Sha256Text {
 
   std::string str() const { return std::string(Text().view()); }
 
+  // True when the text, trimmed of ASCII space, equals `hex` ignoring ASCII case — what
+  // EqualsIgnoreAsciiCase(TrimAsciiSpace(Text().view()), hex) says, without spelling the digest
+  // out when it is packed. `hex` is compared as given (trim it first).
+  bool EqualsIgnoringCase(std::string_view hex) const;
+
   // Equal texts (the same spelling, so "AB.." and "ab.." differ; compare digests with
   // TrimAsciiSpace/EqualsIgnoreAsciiCase on Text() where the case does not matter).
   friend bool operator==(const Sha256Text& a, const Sha256Text& b) noexcept;

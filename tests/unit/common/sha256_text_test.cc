@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/text.h"
+
 namespace arkivvakt {
 namespace {
 
@@ -23,6 +25,24 @@ TEST(Sha256Text, PacksHexDigitsOfOneCaseAndSpellsThemBack) {
   const Sha256Text digits_only(std::string(64, '7'));
   EXPECT_TRUE(digits_only.packed());
   EXPECT_EQ(digits_only.str(), std::string(64, '7'));
+}
+
+TEST(Sha256Text, ComparesWithHexIgnoringCaseAsTheSpelledTextWould) {
+  std::string mixed = kLower;
+  mixed[1] = 'C';
+  std::string other = kLower;
+  other[63] = '1';
+  for (const std::string& stored : {kLower, kUpper, mixed, " " + kUpper + " ", kLower + "0",
+                                    std::string("  "), std::string()}) {
+    const Sha256Text s(stored);
+    for (const std::string& hex :
+         {kLower, kUpper, mixed, other, kLower.substr(1), std::string(64, 'g'), std::string()}) {
+      const bool spelled = EqualsIgnoreAsciiCase(TrimAsciiSpace(s.Text().view()), hex);
+      EXPECT_EQ(s.EqualsIgnoringCase(hex), spelled) << "'" << stored << "' vs '" << hex << "'";
+    }
+  }
+  EXPECT_TRUE(Sha256Text(kUpper).EqualsIgnoringCase(kLower));
+  EXPECT_FALSE(Sha256Text(kLower).EqualsIgnoringCase(other));
 }
 
 TEST(Sha256Text, KeepsAnythingElseVerbatim) {
