@@ -41,6 +41,7 @@
 #include "engine/cycle_state.h"
 #include "engine/municipality.h"
 #include "store/store.h"
+#include "support/finding_lines.h"
 #include "support/postgres_cluster.h"
 
 #include <sys/resource.h>
@@ -126,25 +127,7 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
   const Instant t0 =
       tz->FromLocal(LocalTime{std::chrono::local_days{std::chrono::year{2026} / 11 / 24}} +
                     std::chrono::hours{12});
-  std::vector<std::string> last;  // the last run's findings, canonical
-  const auto canonical = [](const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    out.reserve(findings.size());
-    for (const Finding& f : findings) {
-      // A PostgreSQL bad row's position is its position in that read's result, which the
-      // server's row order decides: bad rows compare by file and facts.
-      const bool bad_row = f.check == casesystem::kBadRowCheckId;
-      std::string line = f.check + "|" + f.subject.archive_system_id + "|" +
-                         f.subject.case_document_id + "|" + f.subject.file + ":" +
-                         (bad_row ? "" : std::to_string(f.subject.line) + "|" + f.message);
-      for (const Fact& fact : f.facts) {
-        line += "|" + fact.name + "=" + fact.value;
-      }
-      out.push_back(std::move(line));
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  };
+  std::vector<std::string> last;  // the last run's findings (support/finding_lines.h)
   // Runs one cycle, prints its line, returns its wall time (negative: failed).
   const auto run = [&](const char* what, const engine::CycleOptions& options, Instant now) {
     const auto c0 = std::chrono::steady_clock::now();
@@ -154,7 +137,9 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
       std::cerr << what << ": " << report.error().message << "\n";
       return -1.0;
     }
-    last = canonical(report->findings);
+    // A PostgreSQL bad row's number is its position in that read's result, which the server's
+    // row order decides: bad rows compare by file and facts.
+    last = testing::FindingLines(report->findings, casesystem::kBadRowCheckId);
     std::printf("    %-24s %8.3f s  findings %zu  read %s, %llu rows changed, %s\n", what, took,
                 report->findings.size(), report->case_read.c_str(),
                 static_cast<unsigned long long>(report->rows_changed),

@@ -15,12 +15,14 @@
 
 #include <gtest/gtest.h>
 
+#include "casesystem/csv.h"
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/clock.h"
 #include "engine/cycle.h"
 #include "engine/municipality.h"
 #include "store/store.h"
+#include "support/finding_lines.h"
 #include "support/test_paths.h"
 
 namespace arkivvakt::engine {
@@ -29,41 +31,22 @@ namespace {
 using arkivvakt::testing::TempDir;
 using Csv = std::vector<std::vector<std::string>>;
 
-// RFC 4180 for the generator's files (no line breaks inside cells).
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cells.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cells.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else {
-      cells.back() += c;
-    }
-  }
-  return cells;
-}
-
+// The generator's CSV files, read with the adapters' RFC 4180 reader.
 Csv ReadCsv(const std::filesystem::path& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
+  casesystem::CsvRecordReader reader(in);
   Csv rows;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) {
-      rows.push_back(SplitCsvLine(line));
+  casesystem::CsvRecord record;
+  for (;;) {
+    auto more = reader.Next(&record);
+    EXPECT_TRUE(more.ok()) << path;
+    if (!more.ok() || !*more) {
+      return rows;
+    }
+    if (!record.blank) {
+      rows.push_back(record.fields);
     }
   }
-  return rows;
 }
 
 void WriteCsv(const std::filesystem::path& path, const Csv& rows) {
@@ -106,23 +89,6 @@ std::string Iso(Instant t) {
   return buf;
 }
 
-// A finding as one comparable line: id, severity, subject and facts.
-std::vector<std::string> Canonical(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const Finding& f : findings) {
-    std::string line = f.check + "|" + std::string(SeverityName(f.severity)) + "|" +
-                       f.subject.archive_system_id + "|" + f.subject.case_document_id + "|" +
-                       f.subject.case_id + "|" + f.subject.file + ":" +
-                       std::to_string(f.subject.line) + "|" + f.message;
-    for (const Fact& fact : f.facts) {
-      line += "|" + fact.name + "=" + fact.value;
-    }
-    out.push_back(std::move(line));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 class IncrementalCycle : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -160,8 +126,8 @@ class IncrementalCycle : public ::testing::Test {
     if (!incremental.ok() || !full.ok()) {
       return {};
     }
-    const auto a = Canonical(incremental->findings);
-    const auto b = Canonical(full->findings);
+    const auto a = arkivvakt::testing::FindingLines(incremental->findings);
+    const auto b = arkivvakt::testing::FindingLines(full->findings);
     std::vector<std::string> only_incremental;
     std::vector<std::string> only_full;
     std::set_difference(a.begin(), a.end(), b.begin(), b.end(),
