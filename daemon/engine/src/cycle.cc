@@ -1,6 +1,7 @@
 #include "engine/cycle.h"
 
 #include <algorithm>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -97,12 +98,34 @@ class PhaseClock {
     last_ = t;
   }
 
+  // Appends a phase timed elsewhere (one that ran beside others); Restart() then starts the next.
+  void Add(std::string name, std::chrono::microseconds took) {
+    report_.phases.emplace_back(std::move(name), took);
+  }
+
+  void Restart() { last_ = std::chrono::steady_clock::now(); }
+
  private:
   CycleReport& report_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 using Cover = std::function<void(std::initializer_list<std::string_view>)>;
+
+// Passes wake times on to `to` one call at a time (for checks running at once).
+class SerialWakeTimes final : public checks::WakeTimes {
+ public:
+  explicit SerialWakeTimes(checks::WakeTimes* to) : to_(to) {}
+
+  void At(std::string_view case_id, Instant when) override {
+    const std::lock_guard<std::mutex> lock(mu_);
+    to_->At(case_id, when);
+  }
+
+ private:
+  std::mutex mu_;
+  checks::WakeTimes* to_;
+};
 
 // Phase 4 over one input (everything, or the cases a state re-examines): REC, the rule packs'
 // deadline rules, LOCK, SHRED and ACC-UNRESTRICTED. With `only` set, the families it selects;
@@ -153,35 +176,51 @@ Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
     findings.insert(findings.end(), std::make_move_iterator(found.begin()),
                     std::make_move_iterator(found.end()));
   };
+  // The rule packs read neither the archive nor the store: with threads > 1 they run beside
+  // reconciliation and the lock checks (which then report wake times through shared_wake).
+  // Their findings and coverage still follow reconciliation's.
+  SerialWakeTimes serial_wake(wake);
+  checks::WakeTimes* const shared_wake = wake != nullptr ? &serial_wake : nullptr;
+  std::future<std::pair<std::vector<Finding>, std::chrono::microseconds>> rules_future;
+  bool rules_wanted = false;
+  if (case_ok && options.rules) {
+    rules_wanted = only == nullptr || only->empty();
+    for (const auto& pack : options.rules->packs) {
+      for (const auto& rule : pack->rules) {
+        rules_wanted = rules_wanted || RuleSelected(*only, rule.id);
+      }
+    }
+  }
+  const auto evaluate_rules = [&] {
+    const auto started = std::chrono::steady_clock::now();
+    auto evaluation = checks::EvaluateRules(*options.rules, documents, events, now, shared_wake);
+    return std::make_pair(std::move(evaluation.findings),
+                          std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - started));
+  };
+  if (rules_wanted) {
+    rules_future = std::async(options.threads > 1 ? std::launch::async : std::launch::deferred,
+                              evaluate_rules);
+  }
   if (case_ok && archive_ok && Wanted({"REC", "LOCK", "SIG", "ACC"})) {
     checks::ReconcileOptions ro;
     ro.now = now;
     ro.grace_working_days = options.grace_working_days;
     ro.matched = &pairs;
-    ro.wake = wake;
+    ro.wake = shared_wake;
     take(checks::Reconcile(documents, records, ro, tz, calendar));
     cover({checks::kRecMissing, checks::kRecOrphan, checks::kRecContent, checks::kRecDuplicate,
            checks::kRecStatus, checks::kRecMetadata});
     phase.Mark("reconcile");
   }
-  if (case_ok && options.rules) {
-    bool any = only == nullptr || only->empty();
+  const std::size_t rule_findings_at = findings.size();
+  if (rules_wanted) {
     for (const auto& pack : options.rules->packs) {
       for (const auto& rule : pack->rules) {
-        any = any || RuleSelected(*only, rule.id);
-      }
-    }
-    if (any) {
-      auto evaluation = checks::EvaluateRules(*options.rules, documents, events, now, wake);
-      take(std::move(evaluation.findings));
-      for (const auto& pack : options.rules->packs) {
-        for (const auto& rule : pack->rules) {
-          if (RuleSelected(options.only, rule.id)) {
-            report.covered.push_back(rule.id);
-          }
+        if (RuleSelected(options.only, rule.id)) {
+          report.covered.push_back(rule.id);
         }
       }
-      phase.Mark("rules");
     }
   }
   if (case_ok && archive_ok && Wanted({"LOCK"})) {
@@ -213,7 +252,7 @@ Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
     checks::LockOptions lo;
     lo.now = now;
     lo.unlock_roles = options.unlock_roles;
-    lo.wake = wake;
+    lo.wake = shared_wake;
     // The change log is optional in practice (domain/noark5.md): absent means none to read.
     std::error_code exists_error;
     if (std::filesystem::exists(options.archive_dir / "endringslogg.xml", exists_error)) {
@@ -255,7 +294,7 @@ Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
     checks::ShredOptions so;
     so.now = now;
     so.shred_after_days = options.shred_after_days;
-    so.wake = wake;
+    so.wake = shared_wake;
     take(checks::CheckPaperOriginals(documents, so, tz));
     cover({checks::kShredDue, checks::kShredOverdue, checks::kShredEarly});
     phase.Mark("shred");
@@ -266,6 +305,13 @@ Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
     take(checks::CheckAccessMarking(documents, records, pairs, ao));
     cover({checks::kAccUnrestricted});
     phase.Mark("access");
+  }
+  if (rules_future.valid()) {
+    auto [rule_findings, took] = rules_future.get();
+    findings.insert(findings.begin() + static_cast<std::ptrdiff_t>(rule_findings_at),
+                    std::make_move_iterator(rule_findings.begin()),
+                    std::make_move_iterator(rule_findings.end()));
+    phase.Add("rules", took);
   }
   return {};
 }
@@ -515,6 +561,86 @@ Status ExamineChangedCases(CycleState::Impl& st,
   return {};
 }
 
+// Phase 2, kept apart from the report so that it can run beside phase 1 (on a second thread
+// when options.threads > 1; RunCycle merges it into the report). Reads the archive's records
+// when `read_records` (from the cache when arkivstruktur.xml is the file read last time, else
+// from the archive index, else from the file) and then, with `list_from`, lists that store's
+// baselines (the stateless cycle's input to LOCK-CHANGED). Touches nothing phase 1 does: the
+// cache, the index and the store are used by this phase alone while it runs.
+struct ArchivePhase {
+  std::shared_ptr<const std::vector<checks::ArchiveRecord>> records =
+      std::make_shared<const std::vector<checks::ArchiveRecord>>();
+  bool ok = true;
+  std::optional<NotRun> not_run;
+  bool from_cache = false;
+  bool from_index = false;
+  std::string index_note;
+  std::string index_error;
+  std::chrono::microseconds took{0};
+  // Listed only with `list_from` and the records read.
+  BaselineDigests listed;
+  bool have_listed = false;
+  std::optional<Error> listing_error;
+  std::chrono::microseconds listing_took{0};
+};
+
+ArchivePhase RunArchivePhase(const CycleOptions& options, bool read_records,
+                             checks::BaselineStore* list_from) {
+  ArchivePhase a;
+  const auto started = std::chrono::steady_clock::now();
+  if (read_records) {
+    const auto identity = ArchiveCache::IdentityOf(options.archive_dir);
+    if (options.archive_cache != nullptr && identity.has_value() &&
+        options.archive_cache->identity == identity && options.archive_cache->records) {
+      a.records = options.archive_cache->records;
+      a.from_cache = true;
+    } else {
+      std::optional<std::vector<checks::ArchiveRecord>> indexed;
+      if (!options.archive_index.empty() && identity.has_value()) {
+        indexed = LoadArchiveIndex(options.archive_index, *identity, &a.index_note);
+      }
+      a.from_index = indexed.has_value();
+      Result<std::vector<checks::ArchiveRecord>> read =
+          indexed.has_value() ? Result<std::vector<checks::ArchiveRecord>>(std::move(*indexed))
+                              : ReadArchiveRecords(options.archive_dir);
+      if (!read.ok()) {
+        a.ok = false;
+        a.not_run =
+            NotRun{"REC,LOCK,SIG,ACC",
+                   "archive " + options.archive_dir.string() + ": " + read.error().message, true};
+      } else {
+        a.records = std::make_shared<const std::vector<checks::ArchiveRecord>>(std::move(*read));
+        // Cached and indexed only if the file did not change while it was read.
+        const bool unchanged =
+            identity.has_value() && ArchiveCache::IdentityOf(options.archive_dir) == identity;
+        if (options.archive_cache != nullptr && unchanged) {
+          options.archive_cache->identity = identity;
+          options.archive_cache->records = a.records;
+        }
+        if (!options.archive_index.empty() && unchanged && !a.from_index) {
+          if (Status saved = SaveArchiveIndex(options.archive_index, *identity, *a.records);
+              !saved.ok()) {
+            a.index_error = saved.error().message;
+          }
+        }
+      }
+    }
+  }
+  const auto read = std::chrono::steady_clock::now();
+  a.took = std::chrono::duration_cast<std::chrono::microseconds>(read - started);
+  if (list_from != nullptr && read_records && a.ok) {
+    auto got = ListBaselines(*list_from, a.listed);
+    if (got.ok()) {
+      a.have_listed = *got;
+    } else {
+      a.listing_error = got.error();
+    }
+    a.listing_took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - read);
+  }
+  return a;
+}
+
 }  // namespace
 
 std::optional<std::string> ArchiveCache::IdentityOf(const std::filesystem::path& extraction_dir) {
@@ -572,8 +698,23 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     }
   };
 
-  // 1. Case system: read in full (no state), or into the state (engine/cycle_state.h).
+  // 2 (started first). The archive, and the baselines for a stateless cycle, on a second thread
+  // while phase 1 reads the case system: neither uses what the other does.
   CycleState::Impl* const st = options.state != nullptr ? &options.state->impl() : nullptr;
+  const bool read_archive = AnySelected(only, {"REC", "LOCK", "SIG", "ACC"}) ||
+                            (options.sweep != nullptr && AnySelected(only, {"FIX"}));
+  checks::BaselineStore* const list_baselines_from =
+      st == nullptr && baselines != nullptr && read_archive && AnySelected(only, {"LOCK"})
+          ? baselines
+          : nullptr;
+  std::future<ArchivePhase> archive_future;
+  if (options.threads > 1) {
+    archive_future = std::async(std::launch::async, [&options, read_archive, list_baselines_from] {
+      return RunArchivePhase(options, read_archive, list_baselines_from);
+    });
+  }
+
+  // 1. Case system: read in full (no state), or into the state (engine/cycle_state.h).
   std::vector<checks::CaseDocument> read_documents;
   std::vector<checks::CaseEvent> read_events;
   bool case_ok = true;
@@ -616,52 +757,26 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   report.case_events = case_ok ? events.size() : 0;
   phase.Mark("case_system");
 
-  // 2. Archive records (from the cache when arkivstruktur.xml is the file read last time).
-  std::shared_ptr<const std::vector<checks::ArchiveRecord>> records_held =
-      std::make_shared<const std::vector<checks::ArchiveRecord>>();
-  bool archive_ok = true;
-  if (AnySelected(only, {"REC", "LOCK", "SIG", "ACC"}) ||
-      (options.sweep != nullptr && AnySelected(only, {"FIX"}))) {
-    const auto identity = ArchiveCache::IdentityOf(options.archive_dir);
-    if (options.archive_cache != nullptr && identity.has_value() &&
-        options.archive_cache->identity == identity && options.archive_cache->records) {
-      records_held = options.archive_cache->records;
-      report.archive_from_cache = true;
-    } else {
-      std::optional<std::vector<checks::ArchiveRecord>> indexed;
-      if (!options.archive_index.empty() && identity.has_value()) {
-        indexed = LoadArchiveIndex(options.archive_index, *identity, &report.archive_index_note);
-      }
-      report.archive_from_index = indexed.has_value();
-      Result<std::vector<checks::ArchiveRecord>> read =
-          indexed.has_value() ? Result<std::vector<checks::ArchiveRecord>>(std::move(*indexed))
-                              : ReadArchiveRecords(options.archive_dir);
-      if (!read.ok()) {
-        archive_ok = false;
-        report.not_run.push_back(
-            {"REC,LOCK,SIG,ACC",
-             "archive " + options.archive_dir.string() + ": " + read.error().message, true});
-      } else {
-        records_held = std::make_shared<const std::vector<checks::ArchiveRecord>>(std::move(*read));
-        // Cached and indexed only if the file did not change while it was read.
-        const bool unchanged =
-            identity.has_value() && ArchiveCache::IdentityOf(options.archive_dir) == identity;
-        if (options.archive_cache != nullptr && unchanged) {
-          options.archive_cache->identity = identity;
-          options.archive_cache->records = records_held;
-        }
-        if (!options.archive_index.empty() && unchanged && !report.archive_from_index) {
-          if (Status saved = SaveArchiveIndex(options.archive_index, *identity, *records_held);
-              !saved.ok()) {
-            report.archive_index_error = saved.error().message;
-          }
-        }
-      }
-    }
+  // 2. Archive records, read beside phase 1 (started before it).
+  ArchivePhase archive = archive_future.valid()
+                             ? archive_future.get()
+                             : RunArchivePhase(options, read_archive, list_baselines_from);
+  phase.Add("archive", archive.took);
+  if (list_baselines_from != nullptr) {
+    phase.Add("baselines", archive.listing_took);
+  }
+  phase.Restart();
+  std::shared_ptr<const std::vector<checks::ArchiveRecord>> records_held = archive.records;
+  const bool archive_ok = archive.ok;
+  report.archive_from_cache = archive.from_cache;
+  report.archive_from_index = archive.from_index;
+  report.archive_index_note = std::move(archive.index_note);
+  report.archive_index_error = std::move(archive.index_error);
+  if (archive.not_run.has_value()) {
+    report.not_run.push_back(std::move(*archive.not_run));
   }
   const std::vector<checks::ArchiveRecord>& records = *records_held;
   report.archive_records = records.size();
-  phase.Mark("archive");
 
   // 3. The extraction itself.
   if (options.validate_extraction && AnySelected(only, {"N5", "FIX", "RET", "ACC"})) {
@@ -737,16 +852,11 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
       st->primed = false;  // what was not examined now is examined in full next time
     }
     run.only = &only;
-    BaselineDigests listed;
-    bool have_listed = false;
-    if (baselines != nullptr && case_ok && archive_ok && AnySelected(only, {"LOCK"})) {
-      auto got = ListBaselines(*baselines, listed);
-      if (!got.ok()) {
-        return got.error();
-      }
-      have_listed = *got;
+    if (archive.listing_error.has_value() && case_ok && archive_ok) {
+      return *archive.listing_error;
     }
-    Status ran = run.Run(documents, events, records, have_listed ? &listed : nullptr);
+    Status ran =
+        run.Run(documents, events, records, archive.have_listed ? &archive.listed : nullptr);
     if (!ran.ok()) {
       return ran.error();
     }

@@ -19,6 +19,7 @@
 #include "engine/cycle.h"
 #include "signing/trust_store.h"
 #include "store/store.h"
+#include "support/finding_lines.h"
 #include "support/postgres_cluster.h"
 #include "support/test_paths.h"
 
@@ -109,6 +110,51 @@ TEST_F(MunicipalityCycle, FindsEveryInjectedDeviationAndNothingElse) {
   EXPECT_EQ(report->case_documents, m_.case_documents);
   EXPECT_GT(report->signatures_verified, 0u);
   EXPECT_GT(report->baselines_recorded, 0u);
+}
+
+// Phases side by side (threads > 1) and one after the other give the same report, findings in
+// the same order; run twice each, against fresh stores, so that scheduling has a chance to show.
+TEST_F(MunicipalityCycle, PhasesSideBySideGiveTheSameReportAsOneAfterTheOther) {
+  const auto run = [&](unsigned threads, int n) {
+    CycleOptions o = options_;
+    o.threads = threads;
+    store::StoreOptions so;
+    so.sqlite.path =
+        dir_.path() / ("threads-" + std::to_string(threads) + "-" + std::to_string(n) + ".db");
+    auto st = store::Store::Open(so, clock_);
+    EXPECT_TRUE(st.ok()) << st.error().message;
+    auto report = RunCycle(o, *source_, st->get(), m_.now);
+    EXPECT_TRUE(report.ok()) << report.error().message;
+    return std::move(*report);
+  };
+  const CycleReport serial = run(1, 0);
+  const Scored s = Score(m_.expected, serial.findings);  // one thread finds it all too
+  ASSERT_TRUE(s.missed.empty() && s.unexpected.empty());
+  std::vector<std::string> serial_order;
+  for (const Finding& f : serial.findings) {
+    serial_order.push_back(f.check + " " + f.subject.archive_system_id + " " +
+                           f.subject.case_document_id);
+  }
+  for (int n = 0; n < 2; ++n) {
+    const CycleReport side_by_side = run(2, n);
+    std::vector<std::string> order;
+    for (const Finding& f : side_by_side.findings) {
+      order.push_back(f.check + " " + f.subject.archive_system_id + " " +
+                      f.subject.case_document_id);
+    }
+    EXPECT_EQ(order, serial_order);
+    EXPECT_EQ(arkivvakt::testing::FindingLines(side_by_side.findings),
+              arkivvakt::testing::FindingLines(serial.findings));
+    EXPECT_EQ(side_by_side.covered, serial.covered);
+    EXPECT_EQ(side_by_side.not_run.size(), serial.not_run.size());
+    EXPECT_EQ(side_by_side.baselines_recorded, serial.baselines_recorded);
+    std::set<std::string> phases;
+    for (const auto& [name, took] : side_by_side.phases) {
+      phases.insert(name);
+    }
+    EXPECT_TRUE(phases.contains("archive") && phases.contains("baselines") &&
+                phases.contains("rules"));
+  }
 }
 
 TEST_F(MunicipalityCycle, TheSameCaseSystemInPostgreSqlGivesTheSameFindings) {

@@ -14,6 +14,9 @@
 //      baselines, recording a baseline for every locked record seen for the first time;
 //   5. SIG-*: every archived file the case system says is signed, or whose archive metadata
 //      records a signature, verified with signing::Verifier against `trust` at `now`.
+// With `threads` > 1, phase 2 (and, without a state, the listing of the store's baselines) runs on
+// a second thread beside phase 1, and the rule packs beside the other checks of phase 4; the
+// findings come out in the order above either way.
 // A phase that cannot run (unreadable archive, case system down, no trust store) does not stop
 // the others that do not depend on it; its checks are listed in CycleReport::not_run with the
 // reason and are absent from `covered`, so the alert layer never resolves their alerts.
@@ -75,7 +78,7 @@ struct CycleOptions {
   // The persisted archive index (engine/archive_index.h), consulted when the in-memory cache
   // does not hold the file, and written after each parse. Empty: none.
   std::filesystem::path archive_index;
-  unsigned threads = 2;
+  unsigned threads = 2;  // hashing threads in phase 3; > 1 also runs phases side by side
   std::shared_ptr<const checks::RuleSet> rules;      // null: no deadline rules
   std::shared_ptr<const signing::TrustStore> trust;  // null: SIG cannot run
   std::int64_t grace_working_days = 5;               // REC-MISSING
@@ -124,9 +127,10 @@ struct CycleReport {
   std::uint64_t cases_examined = 0;
   std::uint64_t documents_examined = 0;
   std::chrono::milliseconds duration{0};
-  // Wall time of each phase that ran, in order ("case_system", "archive", "extraction",
-  // "reconcile", "rules", "locks", "shred", "access", "signatures"): for the cycle log line,
-  // the metrics and the benchmarks.
+  // Wall time of each phase that ran ("case_system", "archive", "baselines", "extraction",
+  // "reconcile", "locks", "shred", "access", "rules", "signatures"): for the cycle log line,
+  // the metrics and the benchmarks. Phases that ran beside others ("archive", "baselines",
+  // "rules" with threads > 1) overlap them, so the times can add up to more than `duration`.
   std::vector<std::pair<std::string, std::chrono::microseconds>> phases;
 };
 
