@@ -91,12 +91,13 @@ std::string_view ArchiveStateName(ArchiveState s) {
 }
 
 void CompareContent(const CaseDocument& d, const ArchiveRecord& r, std::vector<Finding>* out) {
-  const std::string_view expected_sum = TrimAsciiSpace(d.content_sha256);
   const bool size_differs =
       d.content_size.has_value() && r.size.has_value() && *d.content_size != *r.size;
-  if (!size_differs && (expected_sum.empty() || r.checksum.EqualsIgnoringCase(expected_sum))) {
-    return;  // the common case, decided without spelling the archive's digest out
+  if (!size_differs && (d.content_sha256.empty() || r.checksum.SameDigest(d.content_sha256))) {
+    return;  // the common case, decided without spelling either digest out
   }
+  const Sha256Text::Spelled expected_text = d.content_sha256.Text();
+  const std::string_view expected_sum = TrimAsciiSpace(expected_text.view());
   const Sha256Text::Spelled actual_text = r.checksum.Text();
   const std::string_view actual_sum = TrimAsciiSpace(actual_text.view());
   const bool sum_differs = !expected_sum.empty() && !actual_sum.empty() &&

@@ -154,7 +154,7 @@ bool Holds(const Condition& c, const Instance& inst) {
     case Condition::Op::kIn:
     case Condition::Op::kNotIn: {
       const bool in =
-          v.text && std::find(c.values.begin(), c.values.end(), *v.text) != c.values.end();
+          v.Text() && std::find(c.values.begin(), c.values.end(), *v.Text()) != c.values.end();
       return c.op == Condition::Op::kIn ? in : !in;
     }
     case Condition::Op::kSet:

@@ -198,7 +198,9 @@ FieldValue ReadField(const CaseDocument& doc, DocField field) {
       v.text = Bool(doc.keep_paper);
       break;
     case DocField::kContentSha256:
-      v.text = Text(doc.content_sha256);
+      if (!doc.content_sha256.empty()) {
+        v.digest = doc.content_sha256.Text();
+      }
       break;
     case DocField::kFilePath:
       v.text = Text(doc.file_path);

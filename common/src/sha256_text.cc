@@ -150,6 +150,14 @@ bool Sha256Text::EqualsIgnoringCase(std::string_view hex) const {
   return true;
 }
 
+bool Sha256Text::SameDigest(const Sha256Text& other) const {
+  if (packed() && other.packed()) {
+    return std::memcmp(bytes_, other.bytes_, 32) == 0;
+  }
+  const Spelled text = other.Text();
+  return EqualsIgnoringCase(TrimAsciiSpace(text.view()));
+}
+
 bool operator==(const Sha256Text& a, const Sha256Text& b) noexcept {
   const unsigned char mode = a.bytes_[Sha256Text::kModeByte];
   if (mode != b.bytes_[Sha256Text::kModeByte]) {

@@ -69,10 +69,15 @@ std::optional<EventField> ParseEventField(std::string_view name);
 // A field's value: text (status and direction as their contract names; booleans as "true" /
 // "false"), or a time. Unset fields are nullopt (empty text counts as unset).
 struct FieldValue {
-  std::optional<std::string_view> text;
+  std::optional<std::string_view> text;       // a view into the row; read through Text()
+  std::optional<Sha256Text::Spelled> digest;  // content_sha256, spelled out
   std::optional<Timestamp> time;
 
-  bool set() const { return text.has_value() || time.has_value(); }
+  std::optional<std::string_view> Text() const {
+    return digest.has_value() ? std::optional<std::string_view>(digest->view()) : text;
+  }
+
+  bool set() const { return text.has_value() || digest.has_value() || time.has_value(); }
 };
 
 FieldValue ReadField(const CaseDocument& doc, DocField field);

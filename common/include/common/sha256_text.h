@@ -62,6 +62,8 @@ class Sha256Text {
   // EqualsIgnoreAsciiCase(TrimAsciiSpace(Text().view()), hex) says, without spelling the digest
   // out when it is packed. `hex` is compared as given (trim it first).
   bool EqualsIgnoringCase(std::string_view hex) const;
+  // EqualsIgnoringCase for two texts, both trimmed: two packed digests compare as 32 bytes.
+  bool SameDigest(const Sha256Text& other) const;
 
   // Equal texts (the same spelling, so "AB.." and "ab.." differ; compare digests with
   // TrimAsciiSpace/EqualsIgnoreAsciiCase on Text() where the case does not matter).

@@ -3,6 +3,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +44,26 @@ TEST(Sha256Text, ComparesWithHexIgnoringCaseAsTheSpelledTextWould) {
   }
   EXPECT_TRUE(Sha256Text(kUpper).EqualsIgnoringCase(kLower));
   EXPECT_FALSE(Sha256Text(kLower).EqualsIgnoringCase(other));
+}
+
+TEST(Sha256Text, SameDigestIsEqualsIgnoringCaseOverBothTrimmedTexts) {
+  std::string mixed = kLower;
+  mixed[1] = 'C';
+  std::string other = kLower;
+  other[63] = '1';
+  const std::vector<std::string> texts = {kLower,       kUpper,       mixed, " " + kUpper + " ",
+                                          other,        kLower + "0", "zz",  std::string("  "),
+                                          std::string()};
+  for (const std::string& a : texts) {
+    for (const std::string& b : texts) {
+      const Sha256Text sa(a);
+      const Sha256Text sb(b);
+      const bool spelled = EqualsIgnoreAsciiCase(TrimAsciiSpace(a), TrimAsciiSpace(b));
+      EXPECT_EQ(sa.SameDigest(sb), spelled) << "'" << a << "' vs '" << b << "'";
+    }
+  }
+  EXPECT_TRUE(Sha256Text(kUpper).SameDigest(Sha256Text(kLower)));
+  EXPECT_FALSE(Sha256Text(kLower).SameDigest(Sha256Text(other)));
 }
 
 TEST(Sha256Text, KeepsAnythingElseVerbatim) {
