@@ -35,6 +35,7 @@
 #include "casesystem/row_decoder.h"
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
+#include "common/allocator.h"
 #include "common/clock.h"
 #include "common/xml.h"
 #include "engine/cycle.h"
@@ -200,6 +201,7 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
 }  // namespace
 
 int main(int argc, char** argv) {
+  arkivvakt::UseMappedBlocksForLargeAllocations();  // as the daemon's main() does
   std::filesystem::path work = std::filesystem::temp_directory_path() / "arkivvakt-bench-cycle";
   std::vector<std::size_t> sizes = {10000, 100000, 1000000};
   bool keep = false;

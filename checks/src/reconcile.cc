@@ -197,6 +197,8 @@ std::vector<Finding> Reconcile(std::span<const CaseDocument> documents,
                                const ReconcileOptions& options, const TimeZone& tz,
                                const HolidayCalendar& calendar) {
   std::vector<Finding> out;
+  // First, so that its index is freed before the records' are built.
+  const std::vector<std::uint32_t> latest = internal::LatestVersionIndexes(documents);
   // Indexes over the records by systemID and by natural key, holding 32-bit record positions
   // only (row_key_map.h): the first record of each key maps to its last, and records sharing a
   // key are chained through `next_same_id` / `next_same_key` in input order.
@@ -253,7 +255,6 @@ std::vector<Finding> Reconcile(std::span<const CaseDocument> documents,
     return "none";
   };
 
-  const std::vector<std::uint32_t> latest = internal::LatestVersionIndexes(documents);
   std::vector<Match> matches;
   matches.reserve(latest.size());
   std::vector<std::uint32_t> claims(records.size(), 0);

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "checks/row_key_map.h"
+#include "latest_versions.h"
 
 namespace arkivvakt::checks {
 
@@ -18,19 +20,10 @@ class Index {
   Index(std::span<const CaseDocument> documents, std::span<const CaseEvent> events, Instant now,
         WakeTimes* wake, const std::set<std::string, std::less<>>& trigger_kinds,
         const std::set<std::string, std::less<>>& done_kinds)
-      : events_(events) {
-    docs_.reserve(documents.size());
-    for (const auto& doc : documents) {
-      auto [it, inserted] = docs_.emplace(doc.document_id, &doc);
-      if (!inserted && doc.updated_at >= it->second->updated_at) {
-        it->second = &doc;
-      }
-    }
-    latest_.reserve(docs_.size());
-    for (const auto& doc : documents) {
-      if (docs_.find(doc.document_id)->second == &doc) {
-        latest_.push_back(LatestDoc{&doc, CaseIndex(doc.case_id)});
-      }
+      : events_(events), documents_(documents), versions_(documents) {
+    latest_.reserve(versions_.rows().size());
+    for (std::uint32_t i : versions_.rows()) {
+      latest_.push_back(LatestDoc{&documents[i], CaseIndex(documents[i].case_id)});
     }
     event_case_.resize(events.size());
     event_doc_.resize(events.size(), nullptr);
@@ -67,8 +60,8 @@ class Index {
     if (id.empty()) {
       return nullptr;
     }
-    auto it = docs_.find(id);
-    return it == docs_.end() ? nullptr : it->second;
+    const std::uint32_t row = versions_.Find(id);
+    return row == kNoRow ? nullptr : &documents_[row];
   }
 
   const std::vector<LatestDoc>& LatestDocs() const { return latest_; }
@@ -121,7 +114,8 @@ class Index {
   }
 
   std::span<const CaseEvent> events_;
-  Map<const CaseDocument*> docs_;
+  std::span<const CaseDocument> documents_;
+  internal::LatestVersions versions_;  // the latest row of each document_id
   Map<std::uint32_t> cases_;
   std::vector<LatestDoc> latest_;
   std::vector<std::uint32_t> event_case_;

@@ -106,6 +106,14 @@ Sha256Text& Sha256Text::operator=(Sha256Text&& other) noexcept {
   return *this;
 }
 
+Sha256Text Sha256Text::FromDigest(std::span<const unsigned char, 32> digest,
+                                  bool upper_case) noexcept {
+  Sha256Text t;
+  std::memcpy(t.bytes_, digest.data(), digest.size());
+  t.bytes_[kModeByte] = upper_case ? kUpperHex : kLowerHex;
+  return t;
+}
+
 bool Sha256Text::packed() const noexcept {
   return bytes_[kModeByte] == kLowerHex || bytes_[kModeByte] == kUpperHex;
 }

@@ -6,11 +6,13 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "common/allocator.h"
 #include "common/log.h"
 #include "common/xml.h"
 #include "signing/crypto_library.h"
 
 int main(int argc, char** argv) {
+  arkivvakt::UseMappedBlocksForLargeAllocations();
   arkivvakt::XmlLibrary xml_library;
   arkivvakt::signing::CryptoLibrary crypto_library;  // xmlsec1; after libxml2
 

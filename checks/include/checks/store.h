@@ -99,6 +99,23 @@ class BaselineStore {
     return MakeError(ErrorCode::kUnsupported, "this store cannot list baselines");
   }
 
+  // What LOCK-CHANGED compares of every stored baseline, as views valid during the call: the
+  // listing a cycle makes of all of them, without building a Baseline per row. The default
+  // lists through ForEachBaseline (and so says kUnsupported where it does).
+  struct BaselineSummary {
+    std::string_view document_key;
+    std::string_view sha256;
+    std::uint64_t size = 0;
+    std::string_view metadata_fingerprint;
+  };
+
+  virtual Status ForEachBaselineSummary(
+      const std::function<void(const BaselineSummary&)>& on_summary) {
+    return ForEachBaseline([&](Baseline&& b) {
+      on_summary({b.document_key, b.sha256, b.size, b.metadata_fingerprint});
+    });
+  }
+
   // Records many baselines; the default calls RecordBaseline for each. Returns how many were new.
   virtual Result<std::uint64_t> RecordBaselines(std::span<const Baseline> batch) {
     std::uint64_t recorded = 0;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -55,6 +56,16 @@ class Sha256Text {
   // True when the text was 64 hex digits in one case (and is stored as a digest).
   bool packed() const noexcept;
   Spelled Text() const;
+
+  // For binary formats that keep the text exactly: a packed() text's 32 bytes and whether its
+  // hex was upper case; FromDigest gives the same text back. REQUIRES: packed().
+  std::span<const unsigned char, 32> digest() const noexcept {
+    return std::span<const unsigned char, 32>(bytes_, 32);
+  }
+
+  bool upper_case() const noexcept { return bytes_[kModeByte] == kUpperHex; }
+
+  static Sha256Text FromDigest(std::span<const unsigned char, 32> digest, bool upper_case) noexcept;
 
   std::string str() const { return std::string(Text().view()); }
 

@@ -18,7 +18,12 @@ namespace arkivvakt::engine {
 namespace {
 
 constexpr std::string_view kMagic = "ARKIVVAKT-ARCHIVE-INDEX\n";
-constexpr std::uint32_t kFormatVersion = 2;  // 2: digests after the other strings
+// 2: digests after the other strings; 3: packed digests as 32 bytes (a tag, then the bytes or
+// the text).
+constexpr std::uint32_t kFormatVersion = 3;
+constexpr std::uint8_t kTextTag = 0;
+constexpr std::uint8_t kLowerDigestTag = 1;
+constexpr std::uint8_t kUpperDigestTag = 2;
 constexpr std::size_t kBufferBytes = 1 << 20;
 constexpr std::size_t kDigestBytes = 32;
 // Bounds on what a valid index can hold (a corrupted length must not allocate gigabytes).
@@ -70,6 +75,16 @@ class Writer {
   void String(std::string_view s) {
     Int<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
     Bytes(s.data(), s.size());
+  }
+
+  void Digest(const Sha256Text& t) {
+    if (t.packed()) {
+      Int<std::uint8_t>(t.upper_case() ? kUpperDigestTag : kLowerDigestTag);
+      Bytes(t.digest().data(), t.digest().size());
+    } else {
+      Int<std::uint8_t>(kTextTag);
+      String(t.Text().view());
+    }
   }
 
   // Appends the digest of everything written and writes the rest out.
@@ -147,17 +162,33 @@ class Reader {
     return n == 0 || Bytes(s.data(), n);
   }
 
-  // A CompactString (shared when `shared`: a column of few distinct values) or a Sha256Text.
-  template <typename Text>
-  bool String(Text& s, bool shared = false) {
+  // Shared when `shared`: a column of few distinct values.
+  bool String(CompactString& s, bool shared = false) {
     if (!String(scratch_)) {
       return false;
     }
-    if constexpr (std::is_same_v<Text, CompactString>) {
-      s = shared ? CompactString::Shared(scratch_) : CompactString(scratch_);
-    } else {
-      s = scratch_;
+    s = shared ? CompactString::Shared(scratch_) : CompactString(scratch_);
+    return true;
+  }
+
+  bool Digest(Sha256Text& t) {
+    std::uint8_t tag = 0;
+    if (!Int(tag)) {
+      return false;
     }
+    if (tag == kTextTag) {
+      if (!String(scratch_)) {
+        return false;
+      }
+      t = scratch_;
+      return true;
+    }
+    std::array<unsigned char, 32> digest{};
+    if ((tag != kLowerDigestTag && tag != kUpperDigestTag) ||
+        !Bytes(digest.data(), digest.size())) {
+      return false;
+    }
+    t = Sha256Text::FromDigest(digest, tag == kUpperDigestTag);
     return true;
   }
 
@@ -277,8 +308,8 @@ Status SaveArchiveIndex(const std::filesystem::path& path, std::string_view iden
           &r.journal_status, &r.document_status, &r.restriction, &r.signature_claim}) {
       w.String(*s);
     }
-    w.String(r.checksum.Text().view());
-    w.String(r.metadata_fingerprint.Text().view());
+    w.Digest(r.checksum);
+    w.Digest(r.metadata_fingerprint);
     WriteOptional(w, r.size);
     WriteOptional(w, r.archived_at);
     w.Int<std::uint64_t>(r.line);
@@ -341,7 +372,7 @@ std::optional<std::vector<checks::ArchiveRecord>> LoadArchiveIndex(
          {&rec.journal_status, &rec.document_status, &rec.restriction, &rec.signature_claim}) {
       ok = ok && r.String(*s, /*shared=*/true);
     }
-    ok = ok && r.String(rec.checksum) && r.String(rec.metadata_fingerprint);
+    ok = ok && r.Digest(rec.checksum) && r.Digest(rec.metadata_fingerprint);
     ok = ok && ReadOptional(r, rec.size) && ReadOptional(r, rec.archived_at) && r.Int(rec.line);
     if (!ok) {
       return refuse("truncated or corrupt at record " + std::to_string(i + 1));

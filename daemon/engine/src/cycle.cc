@@ -319,7 +319,7 @@ Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
 // Lists the store's baselines into `digests`. False: the store cannot list them (look each up).
 Result<bool> ListBaselines(checks::BaselineStore& store, BaselineDigests& digests) {
   digests.Clear();
-  Status s = store.ForEachBaseline([&](checks::Baseline&& b) {
+  Status s = store.ForEachBaselineSummary([&](const checks::BaselineStore::BaselineSummary& b) {
     digests.Add(b.document_key, b.sha256, b.size, b.metadata_fingerprint);
   });
   if (!s.ok()) {

@@ -27,6 +27,13 @@ Result<std::vector<SqlRow>> FaultInjectingConnection::Query(std::string_view sql
   return inner_->Query(sql, params);
 }
 
+Status FaultInjectingConnection::ForEachRow(std::string_view sql,
+                                            const std::vector<SqlValue>& params,
+                                            const std::function<Status(SqlRowView)>& on_row) {
+  ARKIVVAKT_RETURN_IF_ERROR(Step());
+  return inner_->ForEachRow(sql, params, on_row);
+}
+
 Status FaultInjectingConnection::ExecScript(std::string_view sql) {
   ARKIVVAKT_RETURN_IF_ERROR(Step());
   return inner_->ExecScript(sql);

@@ -43,6 +43,20 @@ class SqliteConnection final : public SqlConnection {
 
   Result<std::vector<SqlRow>> Query(std::string_view sql,
                                     const std::vector<SqlValue>& params) override {
+    std::vector<SqlRow> rows;
+    ARKIVVAKT_RETURN_IF_ERROR(ForEachRow(sql, params, [&](SqlRowView row) -> Status {
+      SqlRow& out = rows.emplace_back();
+      out.reserve(row.size());
+      for (const auto& v : row) {
+        out.emplace_back(v.has_value() ? SqlValue(std::string(*v)) : SqlValue());
+      }
+      return {};
+    }));
+    return rows;
+  }
+
+  Status ForEachRow(std::string_view sql, const std::vector<SqlValue>& params,
+                    const std::function<Status(SqlRowView)>& on_row) override {
     auto stmt = Prepare(sql);
     if (!stmt.ok()) {
       return stmt.error();
@@ -67,8 +81,8 @@ class SqliteConnection final : public SqlConnection {
         return SqliteError(db_.get(), rc, "bind");
       }
     }
-    std::vector<SqlRow> rows;
     const int columns = sqlite3_column_count(s);
+    std::vector<std::optional<std::string_view>> row(static_cast<std::size_t>(columns));
     while (true) {
       rc = sqlite3_step(s);
       if (rc == SQLITE_DONE) {
@@ -80,27 +94,30 @@ class SqliteConnection final : public SqlConnection {
         static_cast<void>(sqlite3_reset(s));
         return e;
       }
-      SqlRow row;
-      row.reserve(static_cast<std::size_t>(columns));
       for (int c = 0; c < columns; ++c) {
+        auto& v = row[static_cast<std::size_t>(c)];
         if (sqlite3_column_type(s, c) == SQLITE_NULL) {
-          row.emplace_back(std::nullopt);
-        } else {
-          const auto* text = sqlite3_column_text(s, c);
-          if (text == nullptr) {
-            return SqliteError(db_.get(), SQLITE_NOMEM, "column text");
-          }
-          row.emplace_back(std::string(reinterpret_cast<const char*>(text),
-                                       static_cast<std::size_t>(sqlite3_column_bytes(s, c))));
+          v.reset();
+          continue;
         }
+        const auto* text = sqlite3_column_text(s, c);
+        if (text == nullptr) {
+          static_cast<void>(sqlite3_reset(s));
+          return SqliteError(db_.get(), SQLITE_NOMEM, "column text");
+        }
+        v.emplace(reinterpret_cast<const char*>(text),
+                  static_cast<std::size_t>(sqlite3_column_bytes(s, c)));
       }
-      rows.push_back(std::move(row));
+      if (Status taken = on_row(row); !taken.ok()) {
+        static_cast<void>(sqlite3_reset(s));
+        return taken;
+      }
     }
     rc = sqlite3_reset(s);
     if (rc != SQLITE_OK) {
       return SqliteError(db_.get(), rc, "reset");
     }
-    return rows;
+    return {};
   }
 
   Status ExecScript(std::string_view sql) override {

@@ -440,6 +440,44 @@ Status Store::ForEachBaseline(const std::function<void(checks::Baseline&&)>& on_
   }
 }
 
+Status Store::ForEachBaselineSummary(
+    const std::function<void(const BaselineSummary&)>& on_summary) {
+  // Paged by key like ForEachBaseline (a PostgreSQL result is held whole), 5,000 rows a page:
+  // SQLite steps each page's rows without copying them.
+  std::string after;
+  for (;;) {
+    std::uint64_t listed = 0;
+    std::string last;
+    Status s = db_->ForEachRow(
+        "SELECT document_key, sha256, byte_size, metadata_fingerprint FROM baselines "
+        "WHERE document_key > $1 ORDER BY document_key LIMIT 5000",
+        {after}, [&](SqlRowView r) -> Status {
+          if (r.size() != 4 || !r[0].has_value() || !r[1].has_value() || !r[3].has_value()) {
+            return MakeError(ErrorCode::kParse, "store: baselines row without its key or digests");
+          }
+          std::uint64_t size = 0;
+          const std::string_view size_text = r[2].value_or("");
+          auto [ptr, ec] =
+              std::from_chars(size_text.data(), size_text.data() + size_text.size(), size);
+          if (ec != std::errc() || ptr != size_text.data() + size_text.size()) {
+            return MakeError(ErrorCode::kParse,
+                             "store: column baselines.byte_size does not hold an integer");
+          }
+          on_summary({*r[0], *r[1], size, *r[3]});
+          last = *r[0];
+          ++listed;
+          return {};
+        });
+    if (!s.ok()) {
+      return s;
+    }
+    if (listed == 0) {
+      return {};
+    }
+    after = std::move(last);
+  }
+}
+
 Result<std::uint64_t> Store::RecordBaselines(std::span<const checks::Baseline> batch) {
   if (batch.empty()) {
     return std::uint64_t{0};

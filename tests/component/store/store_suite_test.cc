@@ -219,6 +219,30 @@ TEST_F(StoreTest, RecordsAndListsBaselinesInBulkWithOneAuditEntry) {
                   .ok());
   ASSERT_EQ(listed.size(), 12001u);
   EXPECT_TRUE(std::is_sorted(listed.begin(), listed.end()));
+  // The summary lists the same baselines, over more than one page, with what LOCK-CHANGED
+  // compares of each.
+  std::vector<std::string> summarised;
+  std::uint64_t sizes = 0;
+  bool digests_as_recorded = true;
+  ASSERT_TRUE(store_
+                  ->ForEachBaselineSummary([&](const checks::BaselineStore::BaselineSummary& b) {
+                    summarised.emplace_back(b.document_key);
+                    sizes += b.size;
+                    if (b.document_key != "doc-0100") {
+                      digests_as_recorded = digests_as_recorded &&
+                                            b.sha256 == std::string(64, 'a') &&
+                                            b.metadata_fingerprint == "fp";
+                    }
+                  })
+                  .ok());
+  std::sort(summarised.begin(), summarised.end());
+  EXPECT_EQ(summarised, listed);
+  EXPECT_TRUE(digests_as_recorded);
+  std::uint64_t expected_sizes = 0;
+  for (const std::string& key : listed) {
+    expected_sizes += (*store_->GetBaseline(key))->size;
+  }
+  EXPECT_EQ(sizes, expected_sizes);
   const auto snap = store_->ReadAuditLog();
   ASSERT_EQ(snap->entries.size(), entries_before + 1);
   EXPECT_EQ(snap->entries.back().kind, "baselines.recorded");

@@ -152,6 +152,20 @@ TEST_F(RuleEngine, UsesTheLatestVersionOfEachDocument) {
   EXPECT_EQ(found[0]->subject.archive_system_id, "sys-1");
 }
 
+// Two versions with the same updated_at: the first row is the document, as in reconciliation
+// and the built-in checks (checks/src/latest_versions.h).
+TEST_F(RuleEngine, VersionsUpdatedAtTheSameInstantLeaveTheFirstRowAsTheDocument) {
+  World w;
+  CaseDocument& archived = w.Doc("D1", "C1", "vedtak", DocumentStatus::kArchived, At(2));
+  archived.finalised_at = At(1);
+  archived.archived_at = At(2);
+  CaseDocument& unarchived = w.Doc("D1", "C1", "vedtak", DocumentStatus::kFinalised, At(2));
+  unarchived.finalised_at = At(1);
+  EXPECT_EQ(CountOf(w.Evaluate(*pack_, At(10)).findings, "NO-FIELD-01"), 0u);
+  std::swap(w.docs[0], w.docs[1]);
+  EXPECT_EQ(CountOf(w.Evaluate(*pack_, At(10)).findings, "NO-FIELD-01"), 1u);
+}
+
 TEST_F(RuleEngine, FindingsCarryIdsButNoPersonalData) {
   World w;
   CaseDocument& d = w.Doc("D1", "C1", "vedtak", DocumentStatus::kFinalised, At(1));

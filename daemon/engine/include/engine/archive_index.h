@@ -10,7 +10,8 @@
 // or foreign file is ignored (and the XML parsed), never read as records.
 //
 // Format (little-endian): "ARKIVVAKT-ARCHIVE-INDEX\n", u32 format version, string identity,
-// u64 record count, the records (strings as u32 length + bytes; optionals as a presence byte),
+// u64 record count, the records (strings as u32 length + bytes; optionals as a presence byte;
+// checksums as a tag byte, then 32 bytes when it is 1 or 2 — lower/upper-case hex — else a string),
 // then the SHA-256 of all the bytes before it. Written to a temporary file, fsynced and renamed
 // into place, so a crash leaves the old index or the new one.
 //

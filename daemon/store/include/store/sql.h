@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,8 @@ enum class Dialect { kSqlite, kPostgres };
 
 using SqlValue = std::optional<std::string>;  // nullopt = NULL
 using SqlRow = std::vector<SqlValue>;
+// One row's values as views, valid during the call they are passed to (nullopt = NULL).
+using SqlRowView = std::span<const std::optional<std::string_view>>;
 
 class SqlConnection {
  public:
@@ -39,6 +42,12 @@ class SqlConnection {
   // One statement with parameters $1..$n; returns the rows (empty for statements without).
   virtual Result<std::vector<SqlRow>> Query(std::string_view sql,
                                             const std::vector<SqlValue>& params = {}) = 0;
+  // The same, calling `on_row` with each row instead of returning them; the first error
+  // `on_row` returns ends the query and is returned. `on_row` must not use this connection.
+  // The default materialises the result through Query (page large results); SQLite steps the
+  // statement and holds no more than one row.
+  virtual Status ForEachRow(std::string_view sql, const std::vector<SqlValue>& params,
+                            const std::function<Status(SqlRowView)>& on_row);
   // Several statements without parameters (migrations).
   virtual Status ExecScript(std::string_view sql) = 0;
   // Starts a write transaction that serialises with every other writer (SQLite BEGIN IMMEDIATE;
@@ -85,6 +94,8 @@ class FaultInjectingConnection final : public SqlConnection {
 
   Result<std::vector<SqlRow>> Query(std::string_view sql,
                                     const std::vector<SqlValue>& params) override;
+  Status ForEachRow(std::string_view sql, const std::vector<SqlValue>& params,
+                    const std::function<Status(SqlRowView)>& on_row) override;
   Status ExecScript(std::string_view sql) override;
   Status Begin() override;
   Status Commit() override;

@@ -71,6 +71,8 @@ class Store final : public checks::RunStore,
   Result<bool> RecordBaseline(const checks::Baseline& baseline) override;
   Result<std::optional<checks::Baseline>> GetBaseline(std::string_view document_key) override;
   Status ForEachBaseline(const std::function<void(checks::Baseline&&)>& on_baseline) override;
+  Status ForEachBaselineSummary(
+      const std::function<void(const BaselineSummary&)>& on_summary) override;
   Result<std::uint64_t> RecordBaselines(std::span<const checks::Baseline> batch) override;
 
   // alerts::AlertStore
