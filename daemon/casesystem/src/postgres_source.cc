@@ -71,19 +71,47 @@ class PostgresSource final : public CaseSystemSource {
   }
 
  private:
-  // One query, streamed in single-row mode: each row is decoded and delivered (or reported)
-  // before the next is received, so the client holds one row at a time.
+  // One read on the connection the last read left open, or on a new one. A kept connection the
+  // server has dropped since (a restart, an idle timeout) fails before any row arrives: the read
+  // is then made once more on a new connection. After any failure the connection is closed.
   template <std::size_t N, class Decode>
   Result<ReadStats> Read(const Relation& relation, const std::string& query,
                          const std::array<checks::CaseColumn, N>& contract,
                          std::optional<Timestamp> watermark, Decode decode,
                          const FindingCallback& on_finding) {
-    const std::string& conninfo = options_.conninfo;
-    auto conn = pg::Connect(conninfo, options_.statement_timeout_ms, /*read_only=*/true);
-    if (!conn.ok()) {
-      return MakeError(conn.error().code, std::string(relation.what) + ": " + conn.error().message);
+    for (int attempt = 0;; ++attempt) {
+      const bool kept = conn_ != nullptr;
+      if (!kept) {
+        auto conn =
+            pg::Connect(options_.conninfo, options_.statement_timeout_ms, /*read_only=*/true);
+        if (!conn.ok()) {
+          return MakeError(conn.error().code,
+                           std::string(relation.what) + ": " + conn.error().message);
+        }
+        conn_ = std::move(*conn);
+      }
+      bool any_row = false;
+      auto read =
+          ReadOn(conn_.get(), relation, query, contract, watermark, decode, on_finding, &any_row);
+      if (read.ok()) {
+        return read;
+      }
+      conn_.reset();
+      if (!kept || any_row || attempt > 0 || read.error().code != ErrorCode::kIo) {
+        return read;
+      }
     }
-    PGconn* c = conn->get();
+  }
+
+  // One query, streamed in single-row mode: each row is decoded and delivered (or reported)
+  // before the next is received, so the client holds one row at a time. `*any_row`: a row
+  // arrived (the read cannot be made again without delivering it twice).
+  template <std::size_t N, class Decode>
+  Result<ReadStats> ReadOn(PGconn* c, const Relation& relation, const std::string& query,
+                           const std::array<checks::CaseColumn, N>& contract,
+                           std::optional<Timestamp> watermark, Decode decode,
+                           const FindingCallback& on_finding, bool* any_row) {
+    const std::string& conninfo = options_.conninfo;
 
     // With a watermark the server filters; rows whose watermark column is NULL are bad rows
     // and are read again every time, as the CSV reader reports bad rows whatever the watermark.
@@ -146,6 +174,7 @@ class PostgresSource final : public CaseSystemSource {
       if (status == PGRES_TUPLES_OK) {
         continue;  // the end of the rows; PQgetResult returns null next
       }
+      *any_row = true;
       ++stats.rows;
       for (std::size_t col = 0; col < N; ++col) {
         const auto& i = (*index)[col];
@@ -172,6 +201,7 @@ class PostgresSource final : public CaseSystemSource {
   }
 
   PostgresSourceOptions options_;
+  pg::Conn conn_;  // kept between reads (a cycle makes two; the daemon one pair per cycle)
 };
 
 }  // namespace

@@ -609,5 +609,33 @@ TEST_F(PostgresSourceTest, LostConnectionIsIo) {
   EXPECT_LT(count, 2000000u);
 }
 
+// The connection is kept between reads (the server process answering is the same one), and one
+// the server dropped in between is replaced without failing the read.
+TEST_F(PostgresSourceTest, KeepsItsConnectionAndReplacesOneTheServerDropped) {
+  PostgresSourceOptions options;
+  options.conninfo = conninfo_;
+  options.documents_query =
+      "SELECT pg_backend_pid()::text AS document_id, 'c' AS case_id, 'draft' AS status, "
+      "now() AS updated_at";
+  auto source = MakePostgresSource(options);
+  const auto backend = [&]() -> std::string {
+    std::string pid;
+    auto stats = source->ReadDocuments(
+        std::nullopt, [&](CaseDocument&& d) { pid = std::string(d.document_id); },
+        [](Finding&&) {});
+    EXPECT_TRUE(stats.ok()) << stats.error().message;
+    return pid;
+  };
+  const std::string first = backend();
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(backend(), first);
+  ASSERT_TRUE(pg_->Stop(/*immediate=*/true));
+  ASSERT_TRUE(pg_->Start());
+  const std::string after_restart = backend();
+  EXPECT_FALSE(after_restart.empty());
+  EXPECT_NE(after_restart, first);
+  EXPECT_EQ(backend(), after_restart);
+}
+
 }  // namespace
 }  // namespace arkivvakt::casesystem

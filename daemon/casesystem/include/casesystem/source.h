@@ -26,7 +26,7 @@
 // before an error stay delivered; the caller discards the partial read.
 //
 // Thread-safety: a source may be used from one thread at a time; reads are independent (the
-// PostgreSQL source opens a connection per read).
+// PostgreSQL source keeps its connection between reads and replaces one the server dropped).
 #pragma once
 
 #include <cstdint>
