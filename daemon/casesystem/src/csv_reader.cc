@@ -84,7 +84,7 @@ Result<CsvReadStats> ReadTable(std::istream& in, const CsvReadOptions& options,
     const bool delivered = decode_and_deliver(cells, &problems, options.updated_after);
     if (!problems.empty()) {
       ++stats.bad_rows;
-      on_finding(BadRowFinding(file, "line", record.line, problems));
+      on_finding(BadRowFinding(file, "line", record.line, problems, BadRowDocumentId(cells)));
     } else if (delivered) {
       ++stats.delivered;
     } else {

@@ -190,7 +190,10 @@ class PostgresSource final : public CaseSystemSource {
       const bool delivered = decode(cells, &problems);
       if (!problems.empty()) {
         ++stats.bad_rows;
-        on_finding(BadRowFinding(relation.file, "row", stats.rows, problems));
+        // Named by its document_id when it has one: its position in this result is not stable
+        // (the server's row order changes after UPDATEs), the id is.
+        const std::string_view id = BadRowDocumentId(cells);
+        on_finding(BadRowFinding(relation.file, "row", id.empty() ? stats.rows : 0, problems, id));
       } else if (delivered) {
         ++stats.delivered;
       } else {

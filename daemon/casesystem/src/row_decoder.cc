@@ -1,5 +1,6 @@
 #include "casesystem/row_decoder.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -310,12 +311,13 @@ Result<std::vector<std::optional<std::size_t>>> MapColumns(
 }
 
 Finding BadRowFinding(std::string_view file, std::string_view position_word, std::uint64_t position,
-                      const ColumnProblems& problems) {
+                      const ColumnProblems& problems, std::string_view document_id) {
   Finding f;
   f.check = std::string(kBadRowCheckId);
   f.severity = kBadRowSeverity;
   f.subject.file = std::string(file);
   f.subject.line = position;
+  f.subject.case_document_id = std::string(document_id);
   std::string columns;
   std::string detail;
   for (const auto& [column, what] : problems) {
@@ -326,13 +328,59 @@ Finding BadRowFinding(std::string_view file, std::string_view position_word, std
     columns += column;
     detail += std::string(column) + ": " + std::string(what);
   }
-  f.message = std::string(file) + " " + std::string(position_word) + " " +
-              std::to_string(position) + ": row not read (" + detail + ")";
+  f.message = std::string(file);
+  if (position != 0) {
+    f.message += " " + std::string(position_word) + " " + std::to_string(position);
+  }
+  if (!document_id.empty()) {
+    f.message += " (document_id " + std::string(document_id) + ")";
+  }
+  f.message += ": row not read (" + detail + ")";
   f.AddFact("columns", columns);
   for (const auto& [column, what] : problems) {
     f.AddFact(std::string(column), std::string(what));
   }
   return f;
+}
+
+namespace {
+
+// 10-12 digits, or 6 or 8 digits, '-' or '+' and 4 digits: a Norwegian fødselsnummer or a
+// Swedish personnummer, which a row with its columns out of place can hold in any cell.
+bool ShapedLikePersonalNumber(std::string_view s) {
+  const auto digits = [](std::string_view t) {
+    return !t.empty() &&
+           std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (digits(s)) {
+    return s.size() >= 10 && s.size() <= 12;
+  }
+  const std::size_t sep = s.find_first_of("-+");
+  return (sep == 6 || sep == 8) && s.size() == sep + 5 && digits(s.substr(0, sep)) &&
+         digits(s.substr(sep + 1));
+}
+
+}  // namespace
+
+std::string_view BadRowDocumentId(const DocumentCells& cells) {
+  const std::string_view id = TrimAsciiSpace(cells[kDocumentId]);
+  if (id.empty() || id.size() > 64 || ShapedLikePersonalNumber(id)) {
+    return {};
+  }
+  bool any_digit = false;
+  for (const char ch : id) {
+    const bool digit = ch >= '0' && ch <= '9';
+    const bool letter = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+    if (!digit && !letter && std::string_view("._:/#-").find(ch) == std::string_view::npos) {
+      return {};
+    }
+    any_digit = any_digit || digit;
+  }
+  return any_digit ? id : std::string_view();
+}
+
+std::string_view BadRowDocumentId(const EventCells& /*cells*/) {
+  return {};
 }
 
 std::optional<Timestamp> ParseIsoTimestamp(std::string_view s) {

@@ -396,11 +396,12 @@ Status ReadIntoState(CycleState& state, casesystem::CaseSystemSource& source, In
     st.bad_rows = std::move(bad);
   } else {
     // A delta delivers again the bad rows its filter lets through (PostgreSQL: NULL watermark
-    // columns; rows within the overlap). Their positions are positions in the delta's result,
-    // so a bad row is matched by what is wrong with it: each delta bad row takes up one held bad
-    // row with the same file and facts, and only the rest are new.
+    // columns; rows within the overlap). A bad row without a document_id is named by its
+    // position in the delta's result, so a bad row is matched by its document_id and what is
+    // wrong with it: each delta bad row takes up one held bad row with the same file, id and
+    // facts, and only the rest are new.
     const auto key = [](const Finding& f) {
-      std::string k = f.subject.file;
+      std::string k = f.subject.file + "\n" + f.subject.case_document_id;
       for (const Fact& fact : f.facts) {
         k += "\n" + fact.name + "=" + fact.value;
       }

@@ -474,7 +474,8 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
     row["updated_at"] = iso(days_ago(1));
     docs_csv += CsvLine(checks::kCaseDocumentColumns, row);
     ++line;
-    expect("REC-BAD-ROW", Ids({}, {}, "case_documents.csv", line), "unknown status");
+    expect("REC-BAD-ROW", Ids({}, row["document_id"], "case_documents.csv", line),
+           "unknown status");
   }
   std::string events_csv = CsvHeader(checks::kCaseEventColumns);
   for (const Row& row : events) {

@@ -304,7 +304,8 @@ TEST_F(PostgresSourceTest, SameDocumentsAndBadRowFindingsAsTheCsvReader) {
             "d3,,U,draft,2026-01-05T10:00:00Z,,\n"
             "d4,c2,N,draft,yesterday,,\n"
             "d5,c2,Q,archived,2026-01-05T10:00:00,maybe,-3\n"
-            "d6,c3,S,approved,2026-01-06T00:00:00+02:00,f,0\n");
+            "d6,c3,S,approved,2026-01-06T00:00:00+02:00,f,0\n"
+            ",c4,I,draft,2026-01-05T10:00:00Z,,\n");
   WriteFile(dir.path() / "case_events.csv",
             "event_id,case_id,document_id,kind,at,actor\n"
             "e1,c1,d1,report.received,2026-01-05T10:00:00Z,a1\n"
@@ -330,15 +331,26 @@ TEST_F(PostgresSourceTest, SameDocumentsAndBadRowFindingsAsTheCsvReader) {
   ASSERT_TRUE(from_pg.stats.ok()) << from_pg.stats.error().message;
   EXPECT_EQ(from_pg.rows, from_csv.rows);
   EXPECT_EQ(from_pg.rows.size(), 2u);
-  ASSERT_EQ(from_csv.findings.size(), 4u);
+  ASSERT_EQ(from_csv.findings.size(), 5u);
   ASSERT_EQ(from_pg.findings.size(), from_csv.findings.size());
   for (std::size_t i = 0; i < from_csv.findings.size(); ++i) {
     const Finding& c = from_csv.findings[i];
     const Finding& p = from_pg.findings[i];
     EXPECT_EQ(DumpFacts(p), DumpFacts(c));
     EXPECT_EQ(p.subject.file, "postgresql:case_documents");
-    EXPECT_EQ(p.subject.line + 1, c.subject.line);  // row number vs line after the header
-    EXPECT_THAT(p.message, HasSubstr("row " + std::to_string(p.subject.line)));
+    EXPECT_EQ(p.subject.case_document_id, c.subject.case_document_id);
+    if (i < 4) {
+      // Named by the document_id (CSV: with the line too); a PostgreSQL position is not stable.
+      EXPECT_EQ(c.subject.case_document_id, "d" + std::to_string(i + 2));
+      EXPECT_EQ(p.subject.line, 0u);
+      EXPECT_THAT(p.message, HasSubstr("postgresql:case_documents (document_id " +
+                                       c.subject.case_document_id + "): row not read"));
+    } else {
+      // Without a document_id, only the position can name it.
+      EXPECT_EQ(p.subject.case_document_id, "");
+      EXPECT_EQ(p.subject.line + 1, c.subject.line);  // row number vs line after the header
+      EXPECT_THAT(p.message, HasSubstr("row " + std::to_string(p.subject.line)));
+    }
     for (const char* secret : {"lost-in-the-mail", "yesterday", "maybe", "-3"}) {
       EXPECT_THAT(p.message + DumpFacts(p), Not(HasSubstr(secret)));
     }
@@ -350,8 +362,9 @@ TEST_F(PostgresSourceTest, SameDocumentsAndBadRowFindingsAsTheCsvReader) {
               HasSubstr("updated_at=not an ISO 8601 timestamp with offset"));
   EXPECT_THAT(DumpFacts(from_pg.findings[3]),
               HasSubstr("columns=direction,updated_at,keep_paper,content_size"));
-  EXPECT_EQ(from_pg.stats->bad_rows, 4u);
-  EXPECT_EQ(from_pg.stats->rows, 6u);
+  EXPECT_THAT(DumpFacts(from_pg.findings[4]), HasSubstr("document_id=empty, but required"));
+  EXPECT_EQ(from_pg.stats->bad_rows, 5u);
+  EXPECT_EQ(from_pg.stats->rows, 7u);
 
   const Read ev_csv = ReadEvents(*csv);
   const Read ev_pg = ReadEvents(*pgsrc);
@@ -362,6 +375,8 @@ TEST_F(PostgresSourceTest, SameDocumentsAndBadRowFindingsAsTheCsvReader) {
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(DumpFacts(ev_pg.findings[i]), DumpFacts(ev_csv.findings[i]));
     EXPECT_EQ(ev_pg.findings[i].subject.file, "postgresql:case_events");
+    EXPECT_GT(ev_pg.findings[i].subject.line, 0u);  // events are named by position
+    EXPECT_EQ(ev_pg.findings[i].subject.case_document_id, "");
   }
 }
 

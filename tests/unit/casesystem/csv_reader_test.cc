@@ -172,13 +172,22 @@ TEST(ReadCaseDocuments, NameInABadCellNeverReachesTheFinding) {
   const auto r = ReadDocs(std::string(kDocHeader) + "D1,C1,,,,\"" + name + "\",draft,\"" + name +
                           "\",,,\n"
                           "\"" +
-                          name + "\",\"C1\"\"" + name + "\"x\n");
+                          name + "\",\"C1\"\"" + name +
+                          "\"x\n"
+                          "\"" +
+                          name +
+                          "\",C1,,,,,lost,,,,\n"
+                          "01017012345,C1,,,,,lost,,,,\n");
   ASSERT_TRUE(r.stats.ok());
-  ASSERT_EQ(r.findings.size(), 2u);
+  ASSERT_EQ(r.findings.size(), 4u);
+  EXPECT_EQ(r.findings[0].subject.case_document_id, "D1");  // an id where the id belongs
   for (const Finding& f : r.findings) {
     EXPECT_THAT(f.message, Not(HasSubstr("Kari")));
     EXPECT_THAT(f.message, Not(HasSubstr("Nordmann")));
-    EXPECT_TRUE(f.subject.case_document_id.empty());
+    EXPECT_THAT(f.message, Not(HasSubstr("01017012345")));
+    if (&f != &r.findings[0]) {
+      EXPECT_TRUE(f.subject.case_document_id.empty());  // a name or a number in the id column
+    }
     EXPECT_TRUE(f.subject.case_id.empty());
     for (const Fact& fact : f.facts) {
       EXPECT_THAT(fact.name, Not(HasSubstr("Nordmann")));

@@ -41,6 +41,28 @@ Timestamp At(int y, unsigned m, unsigned d, int h = 0) {
   return std::chrono::sys_days{std::chrono::year{y} / m / d} + std::chrono::hours{h};
 }
 
+TEST(RowDecoderTest, ABadRowIsNamedByItsDocumentIdWhenTheIdIsUsable) {
+  DocumentCells cells{};
+  EXPECT_EQ(BadRowDocumentId(cells), "");
+  cells[DocIndex("document_id")] = "  FV-7 ";
+  EXPECT_EQ(BadRowDocumentId(cells), "FV-7");
+  for (const char* id : {"2022/1-2", "25029628-7fd5-41c3-b2d7-a1856e4681d0", "doc_7.1", "123"}) {
+    cells[DocIndex("document_id")] = id;
+    EXPECT_EQ(BadRowDocumentId(cells), id);
+  }
+  // Not an id, or possibly personal data: names, national identity numbers, free text.
+  const std::string long_id = std::string(64, 'x') + "1";
+  for (const char* cell :
+       {"FV\n7", "Kari Nordmann", "Kari", "01017012345", "0101701234", "700101-1234",
+        "19700101-1234", "197001011234", "Nordmann 2", long_id.c_str()}) {
+    cells[DocIndex("document_id")] = cell;
+    EXPECT_EQ(BadRowDocumentId(cells), "") << cell;
+  }
+  EventCells event{};
+  event[0] = "e1";
+  EXPECT_EQ(BadRowDocumentId(event), "");  // an event row is not named by a document
+}
+
 TEST(RowDecoderTest, DecodesPostgresTextForms) {
   DocumentCells cells = MinimalDocument();
   cells[DocIndex("updated_at")] = "2026-01-05 10:00:00+01";  // timestamptz text form
@@ -94,6 +116,12 @@ TEST(RowDecoderTest, ProblemsNameTheColumnAndNeverTheCell) {
   EXPECT_EQ(f.facts[0].name, "columns");
   EXPECT_EQ(f.facts[0].value, "case_id,direction,status,created_at,keep_paper,content_size");
   EXPECT_EQ(f.facts.size(), 7u);
+  EXPECT_EQ(f.subject.case_document_id, "");
+  const Finding named = BadRowFinding("postgresql:case_documents", "row", 0, problems, "d-9");
+  EXPECT_EQ(named.subject.line, 0u);
+  EXPECT_EQ(named.subject.case_document_id, "d-9");
+  EXPECT_THAT(named.message,
+              HasSubstr("postgresql:case_documents (document_id d-9): row not read (case_id: "));
   std::string all = f.message;
   for (const auto& fact : f.facts) {
     all += fact.name + fact.value;

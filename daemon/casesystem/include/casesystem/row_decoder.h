@@ -76,11 +76,21 @@ Result<std::vector<std::optional<std::size_t>>> MapColumns(
     std::span<const checks::CaseColumn> contract, std::span<const std::string_view> source_names,
     std::string_view where, std::string_view container);
 
-// The REC-BAD-ROW finding for a row: subject.file = `file`, subject.line = `position`, message
-// "<file> <position_word> <position>: row not read (col: what; ...)", a fact "columns" listing
-// the wrong columns and one fact per wrong column saying what is wrong.
+// The REC-BAD-ROW finding for a row: subject.file = `file`, subject.line = `position` (0: none),
+// subject.case_document_id = `document_id` (empty: unknown), message "<file> <position_word>
+// <position> (document_id <id>): row not read (col: what; ...)" without the parts not given, a
+// fact "columns" listing the wrong columns and one fact per wrong column saying what is wrong.
 Finding BadRowFinding(std::string_view file, std::string_view position_word, std::uint64_t position,
-                      const ColumnProblems& problems);
+                      const ColumnProblems& problems, std::string_view document_id = {});
+
+// The id a bad row of case_documents can be named by: its document_id cell, trimmed, if it looks
+// like an id — 1-64 characters of A-Z a-z 0-9 . _ : / # -, at least one digit, and not shaped
+// like a fødselsnummer or personnummer — else empty. A bad row may have its columns out of
+// place, and then a name or a national identity number can sit in the document_id column; such
+// a cell must not reach a finding. For case_events, always empty: an event row's document_id
+// refers to a document, it does not name the row.
+std::string_view BadRowDocumentId(const DocumentCells& cells);
+std::string_view BadRowDocumentId(const EventCells& cells);
 
 // ISO 8601 with offset as described above; nullopt for anything else (including out-of-range
 // fields such as month 13 or 30 February).
