@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/calendar.h"
 #include "common/sha256.h"
 
 namespace arkivvakt::alerts {
@@ -55,19 +56,6 @@ void AddProblem(AuditVerification& v, AuditProblemKind kind, std::int64_t seq, s
 }
 
 }  // namespace
-
-std::string FormatUtc(TimePoint t) {
-  using namespace std::chrono;
-  const auto day = floor<days>(t);
-  const year_month_day ymd(day);
-  const hh_mm_ss<seconds> hms(t - day);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
-  return buf;
-}
 
 std::string DigestHex(const Digest& d) {
   std::string out;

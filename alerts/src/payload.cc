@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/calendar.h"
 #include "common/json_string.h"
 #include "common/sha256.h"
 
@@ -79,8 +80,8 @@ void AppendAlertmanagerAlert(std::string& out, const Notification& n, TimePoint 
   if (starts >= ends) {
     starts = ends - std::chrono::seconds{1};  // Alertmanager rejects startsAt >= endsAt
   }
-  alert.String("startsAt", FormatRfc3339(starts));
-  alert.String("endsAt", FormatRfc3339(ends));
+  alert.String("startsAt", FormatUtc(starts));
+  alert.String("endsAt", FormatUtc(ends));
   alert.String("generatorURL", Link(n, options));
 }
 
@@ -106,18 +107,6 @@ std::string NoControl(std::string_view value) {
 }
 
 }  // namespace
-
-std::string FormatRfc3339(TimePoint at) {
-  const auto day = std::chrono::floor<std::chrono::days>(at);
-  const std::chrono::year_month_day ymd{day};
-  const std::chrono::hh_mm_ss<std::chrono::seconds> hms{at - day};
-  std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02dZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
-  return buf.data();
-}
 
 std::string EncodeAlertmanager(std::span<const Notification> notifications, TimePoint now,
                                const PayloadOptions& options) {
@@ -175,8 +164,8 @@ WebhookPayload EncodeWebhook(const Notification& n, const PayloadOptions& option
   if (n.kind() != ChangeKind::kDigest) {
     body.Number("occurrences", n.occurrences());
   }
-  body.String("first_seen", FormatRfc3339(n.first_seen()));
-  body.String("at", FormatRfc3339(n.at()));
+  body.String("first_seen", FormatUtc(n.first_seen()));
+  body.String("at", FormatUtc(n.at()));
   body.String("link", Link(n, options));
   return payload;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <exception>
 #include <fstream>
 #include <iterator>
@@ -665,6 +666,18 @@ Instant DeadlineAfter(Instant start, Duration d, const TimeZone& tz, const Holid
     due = cal.NextWorkingDayOnOrAfter(due);
   }
   return tz.EndOfDay(due);
+}
+
+std::string FormatUtc(Instant t) {
+  const auto day = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss<std::chrono::seconds> hms{t - day};
+  std::array<char, 32> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return buf.data();
 }
 
 std::string FormatIsoDuration(seconds span) {

@@ -19,6 +19,7 @@
 
 #include "alerts/audit_log.h"
 #include "commands.h"
+#include "common/calendar.h"
 #include "common/clock.h"
 #include "config.h"
 #include "cycle_setup.h"
@@ -222,7 +223,7 @@ int Export(const AuditArgs& args) {
   std::string lines;
   for (const auto& e : snap->entries) {
     boost::json::object o{{"seq", e.seq},
-                          {"recorded_at", alerts::FormatUtc(e.recorded_at)},
+                          {"recorded_at", FormatUtc(e.recorded_at)},
                           {"kind", e.kind},
                           {"body", e.body},
                           {"prev_hash", e.prev_hash},

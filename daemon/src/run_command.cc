@@ -36,6 +36,7 @@
 #include "api/alert_api.h"
 #include "checks/builtin.h"
 #include "commands.h"
+#include "common/calendar.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "cycle_setup.h"
@@ -343,7 +344,7 @@ class Daemon {
           for (std::size_t i = snap->entries.size(); i-- > from;) {
             const auto& e = snap->entries[i];
             entries.push_back({{"seq", e.seq},
-                               {"recorded_at", alerts::FormatRfc3339(e.recorded_at)},
+                               {"recorded_at", FormatUtc(e.recorded_at)},
                                {"kind", e.kind},
                                {"body", e.body},
                                {"leaf_hash", e.leaf_hash}});

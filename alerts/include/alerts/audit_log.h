@@ -42,8 +42,6 @@ inline constexpr std::string_view kZeroHash =
 
 using Digest = std::array<unsigned char, 32>;
 
-// "2026-06-01T00:00:00Z".
-std::string FormatUtc(TimePoint t);
 std::string DigestHex(const Digest& d);
 std::optional<Digest> ParseDigestHex(std::string_view hex);
 

@@ -45,9 +45,6 @@ struct PayloadOptions {
   std::chrono::seconds resend_horizon{std::chrono::minutes(4)};
 };
 
-// "2026-11-23T20:51:53Z".
-std::string FormatRfc3339(TimePoint at);
-
 // JSON array for Alertmanager's POST /api/v2/alerts.
 std::string EncodeAlertmanager(std::span<const Notification> notifications, TimePoint now,
                                const PayloadOptions& options);

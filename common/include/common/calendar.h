@@ -152,6 +152,10 @@ enum class Extension { kNone, kNextWorkingDay };
 Instant DeadlineAfter(Instant start, Duration d, const TimeZone& tz, const HolidayCalendar& cal,
                       Extension extend = Extension::kNone);
 
+// "2026-06-01T00:00:00Z": RFC 3339 in UTC, whole seconds (audit entries, API and alert payloads,
+// anything written for a machine to read back).
+std::string FormatUtc(Instant t);
+
 // ISO 8601 duration for a non-negative span, e.g. "PT8H", "P3DT4H5M", "PT0S".
 std::string FormatIsoDuration(std::chrono::seconds span);
 

@@ -12,6 +12,7 @@
 
 #include "alerts/notification.h"
 #include "alerts/payload.h"
+#include "common/calendar.h"
 
 namespace arkivvakt::api {
 
@@ -70,8 +71,8 @@ json::object AlertJson(const alerts::Alert& a, bool with_history) {
   o["state"] = alerts::AlertStateName(a.state);
   o["assignee"] = a.assignee;
   o["message"] = a.message;
-  o["first_seen"] = alerts::FormatRfc3339(a.first_seen);
-  o["last_seen"] = alerts::FormatRfc3339(a.last_seen);
+  o["first_seen"] = FormatUtc(a.first_seen);
+  o["last_seen"] = FormatUtc(a.last_seen);
   o["occurrences"] = a.occurrences;
   o["link"] = alerts::AlertLink(a.id);
   if (with_history) {
@@ -79,7 +80,7 @@ json::object AlertJson(const alerts::Alert& a, bool with_history) {
     for (const alerts::AlertEvent& e : a.history) {
       json::object h;
       h["event"] = alerts::AlertEventKindName(e.kind);
-      h["at"] = alerts::FormatRfc3339(e.at);
+      h["at"] = FormatUtc(e.at);
       h["actor"] = e.actor;
       h["comment"] = e.comment;
       history.push_back(std::move(h));

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "alerts/payload.h"
+#include "common/calendar.h"
 #include "common/log.h"
 
 namespace arkivvakt::sinks {
@@ -43,7 +44,7 @@ Result<DeliveryCounts> DeliverDue(alerts::OutboxStore& outbox, const SenderMap& 
     Log(outcome.refused ? LogLevel::kWarning : LogLevel::kNotice,
         outcome.refused ? "outbox.refused" : "outbox.delivery_failed",
         fields + " status=" + std::to_string(outcome.http_status) +
-            " next_attempt=" + alerts::FormatRfc3339(next) + " error=\"" + outcome.error + "\"");
+            " next_attempt=" + FormatUtc(next) + " error=\"" + outcome.error + "\"");
   }
   return counts;
 }

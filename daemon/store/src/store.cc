@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "alerts/notification.h"
+#include "common/calendar.h"
 #include "common/sha256.h"
 #include "migrations.h"
 
@@ -360,15 +361,14 @@ Result<bool> Store::RecordBaseline(const checks::Baseline& b) {
              "$3, $4, $5, $6)",
              {b.document_key, b.sha256, Num(static_cast<std::int64_t>(b.size)),
               b.metadata_fingerprint, Num(b.locked_at), Num(b.recorded_at)}));
-    ARKIVVAKT_RETURN_IF_ERROR(
-        AuditInTransaction(*db_, "baseline.recorded",
-                           AuditBody()
-                               .Add("document", b.document_key)
-                               .Add("sha256", b.sha256)
-                               .Add("size", static_cast<std::int64_t>(b.size))
-                               .Add("metadata", b.metadata_fingerprint)
-                               .Add("locked_at", alerts::FormatUtc(b.locked_at)),
-                           b.recorded_at));
+    ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(*db_, "baseline.recorded",
+                                                 AuditBody()
+                                                     .Add("document", b.document_key)
+                                                     .Add("sha256", b.sha256)
+                                                     .Add("size", static_cast<std::int64_t>(b.size))
+                                                     .Add("metadata", b.metadata_fingerprint)
+                                                     .Add("locked_at", FormatUtc(b.locked_at)),
+                                                 b.recorded_at));
     return true;
   });
 }
@@ -539,7 +539,7 @@ Result<std::uint64_t> Store::RecordBaselines(std::span<const checks::Baseline> b
                                .Add("count", static_cast<std::int64_t>(recorded))
                                .Add("offered", static_cast<std::int64_t>(sorted.size()))
                                .Add("digest", digest.FinishHex())
-                               .Add("recorded_at", alerts::FormatUtc(sorted.front()->recorded_at)),
+                               .Add("recorded_at", FormatUtc(sorted.front()->recorded_at)),
                            sorted.front()->recorded_at));
     return recorded;
   });

@@ -77,18 +77,6 @@ std::size_t Column(const Csv& csv, const std::string& name) {
   return static_cast<std::size_t>(it - csv.front().begin());
 }
 
-std::string Iso(Instant t) {
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day d{day};
-  const std::chrono::hh_mm_ss hms{t - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+00:00", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
-
 class IncrementalCycle : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -166,13 +154,13 @@ class IncrementalCycle : public ::testing::Test {
       switch ((i / 10) % 6) {
         case 0:  // finalised long ago
           row[status] = "finalised";
-          row[finalised] = Iso(at - std::chrono::days{30});
+          row[finalised] = FormatUtc(at - std::chrono::days{30});
           break;
         case 1:  // points at another case's archive record
           row[system_id] = docs[i + 7][system_id];
           break;
         case 2:  // a scanned paper original, not shredded
-          row[scanned] = Iso(at - std::chrono::days{50});
+          row[scanned] = FormatUtc(at - std::chrono::days{50});
           row[shredded] = "";
           break;
         case 3:  // moved to another case
@@ -185,13 +173,13 @@ class IncrementalCycle : public ::testing::Test {
           row[system_id] = "";
           break;
       }
-      row[updated] = Iso(at - std::chrono::hours{1});
+      row[updated] = FormatUtc(at - std::chrono::hours{1});
       ++changed;
     }
     for (std::size_t i = 1; i <= 5; ++i) {  // new documents
       auto row = docs[i * 13];
       row[id] = "NEW-" + std::to_string(i);
-      row[updated] = Iso(at - std::chrono::hours{2});
+      row[updated] = FormatUtc(at - std::chrono::hours{2});
       docs.push_back(row);
       ++changed;
     }
@@ -211,7 +199,7 @@ class IncrementalCycle : public ::testing::Test {
       e[ev_kind] = "document.unlocked";
       e[ev_actor] = "u" + std::to_string(i);
       e[ev_role] = i % 2 == 0 ? "saksbehandler" : "arkivansvarlig";
-      e[ev_at] = Iso(i == 3 ? at + std::chrono::days{3} : at - std::chrono::days{4});
+      e[ev_at] = FormatUtc(i == 3 ? at + std::chrono::days{3} : at - std::chrono::days{4});
       events.push_back(e);
       ++changed;
     }

@@ -332,6 +332,13 @@ TEST(DurationSyntax, ParsesEveryUnitAndRoundTrips) {
   EXPECT_EQ(DescribeDuration(*ParseDuration("1mo")), "1 calendar month");
 }
 
+TEST(FormatUtc, WritesRfc3339InUtcWithWholeSeconds) {
+  using namespace std::chrono;
+  EXPECT_EQ(FormatUtc(Instant{}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(sys_days{2026y / 6 / 1} + 7h + 5min + 9s), "2026-06-01T07:05:09Z");
+  EXPECT_EQ(FormatUtc(sys_days{2024y / 2 / 29} + 23h + 59min + 59s), "2024-02-29T23:59:59Z");
+}
+
 TEST(DurationSyntax, RefusesMalformedDurations) {
   for (const char* text : {"", "h", "8", "8 h", "-8h", "8hours", "14D", "1.5d", "999999999d"}) {
     auto d = ParseDuration(text);
