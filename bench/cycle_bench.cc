@@ -80,6 +80,31 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+// The municipality's state store (SQLite, as `arkivvakt check` opens it); null after printing why.
+std::unique_ptr<store::Store> OpenStateStore(const std::filesystem::path& dir, const Clock& clock) {
+  store::StoreOptions so;
+  so.sqlite.path = dir / "state.db";
+  auto st = store::Store::Open(so, clock);
+  if (!st.ok()) {
+    std::cerr << st.error().message << "\n";
+    return nullptr;
+  }
+  return std::move(*st);
+}
+
+// A metadata-only cycle over the municipality's extraction, with its archive index and `cache`.
+engine::CycleOptions MetadataOnlyCycle(const std::filesystem::path& dir,
+                                       const std::shared_ptr<const checks::RuleSet>& rules,
+                                       engine::ArchiveCache* cache) {
+  engine::CycleOptions co;
+  co.archive_dir = dir / "arkiv";
+  co.validate_extraction = false;
+  co.rules = rules;
+  co.archive_cache = cache;
+  co.archive_index = dir / "archive-index.bin";
+  return co;
+}
+
 // The daemon's cycles over a PostgreSQL case system: see the header comment.
 int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
                       const std::shared_ptr<const checks::RuleSet>& rules, bool phases) {
@@ -103,24 +128,16 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
   }
   std::printf("    PostgreSQL: %zu documents loaded with COPY in %.2f s\n", n, Seconds(l0));
   SystemClock clock;
-  store::StoreOptions so;
-  so.sqlite.path = dir / "state.db";
-  auto st = store::Store::Open(so, clock);
-  if (!st.ok()) {
-    std::cerr << st.error().message << "\n";
+  auto st = OpenStateStore(dir, clock);
+  if (st == nullptr) {
     return 2;
   }
   casesystem::PostgresSourceOptions po;
   po.conninfo = conninfo;
   po.statement_timeout_ms = 0;
   auto source = casesystem::MakePostgresSource(po);
-  engine::CycleOptions co;
-  co.archive_dir = dir / "arkiv";
-  co.validate_extraction = false;
-  co.rules = rules;
   engine::ArchiveCache cache;
-  co.archive_cache = &cache;
-  co.archive_index = dir / "archive-index.bin";
+  engine::CycleOptions co = MetadataOnlyCycle(dir, rules, &cache);
   engine::CycleState state;
   engine::CycleOptions with_state = co;
   with_state.state = &state;
@@ -132,7 +149,7 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
   // Runs one cycle, prints its line, returns its wall time (negative: failed).
   const auto run = [&](const char* what, const engine::CycleOptions& options, Instant now) {
     const auto c0 = std::chrono::steady_clock::now();
-    auto report = engine::RunCycle(options, *source, st->get(), now);
+    auto report = engine::RunCycle(options, *source, st.get(), now);
     const double took = Seconds(c0);
     if (!report.ok()) {
       std::cerr << what << ": " << report.error().message << "\n";
@@ -279,31 +296,23 @@ int main(int argc, char** argv) {
       }
       auto [cycle_rc, cycle_rss] = InChild([&] {
         SystemClock clock;
-        store::StoreOptions so;
-        so.sqlite.path = dir / "state.db";
-        auto st = store::Store::Open(so, clock);
-        if (!st.ok()) {
-          std::cerr << st.error().message << "\n";
+        auto st = OpenStateStore(dir, clock);
+        if (st == nullptr) {
           return 2;
         }
-        engine::CycleOptions co;
-        co.archive_dir = dir / "arkiv";
-        co.validate_extraction = false;
-        co.rules = *rules;
+        engine::ArchiveCache cache;
+        engine::CycleOptions co = MetadataOnlyCycle(dir, *rules, &cache);
         auto source = casesystem::MakeCsvSource(dir / "fagsystem");
         auto tz = TimeZone::Load("Europe/Oslo");
         const Instant now =
             tz->FromLocal(LocalTime{std::chrono::local_days{std::chrono::year{2026} / 11 / 24}} +
                           std::chrono::hours{12});
-        engine::ArchiveCache cache;
-        co.archive_cache = &cache;
-        co.archive_index = dir / "archive-index.bin";
         // "steady" runs twice in its process: the second with the archive's records cached
         // (arkivstruktur.xml unchanged), as the daemon's cycles over a static extraction are.
         const int runs = std::string_view(which) == "steady" ? 2 : 1;
         for (int run = 0; run < runs; ++run) {
           const auto c0 = std::chrono::steady_clock::now();
-          auto report = engine::RunCycle(co, *source, st->get(), now);
+          auto report = engine::RunCycle(co, *source, st.get(), now);
           const double cycle_s =
               std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
           if (!report.ok()) {
