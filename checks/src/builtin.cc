@@ -229,6 +229,17 @@ bool IsLocked(const ArchiveRecord& r) {
          ClassifyArchiveState(r) == ArchiveState::kArchived;
 }
 
+void BaselineSha256Of(const ArchiveRecord& record, std::string* out) {
+  const Sha256Text::Spelled text = record.checksum.Text();
+  const std::string_view trimmed = TrimAsciiSpace(text.view());
+  out->assign(trimmed);
+  for (char& c : *out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+}
+
 LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const CaseEvent> events,
                       std::span<const ArchiveRecord> records, std::span<const MatchedPair> pairs,
                       const std::function<const Baseline*(const ArchiveRecord&)>& baseline_of,
@@ -347,7 +358,7 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
     if (b == nullptr) {
       Baseline nb;
       nb.document_key = rec.system_id;
-      nb.sha256 = AsciiLower(checksum);
+      BaselineSha256Of(rec, &nb.sha256);
       nb.size = rec.size.value_or(0);
       nb.metadata_fingerprint = rec.metadata_fingerprint.str();
       nb.locked_at = rec.archived_at.value_or(options.now);

@@ -126,6 +126,11 @@ LockResult CheckLocks(std::span<const CaseDocument> documents, std::span<const C
                       const LockOptions& options, const TimeZone& tz,
                       const HolidayCalendar& calendar);
 
+// The sha256 a baseline records for `record` — its checksum trimmed, in lower case — written
+// into `*out` (whose capacity is reused: no allocation per record on the hot path). The one
+// definition, for CheckLocks's new baselines and a caller comparing records with baselines.
+void BaselineSha256Of(const ArchiveRecord& record, std::string* out);
+
 struct ShredOptions {
   Instant now{};
   std::int64_t shred_after_days = 62;  // calendar days after the local scan date

@@ -235,11 +235,11 @@ Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
         if (!value.has_value()) {
           return nullptr;
         }
-        const std::string sha = AsciiLower(TrimAsciiSpace(rec.checksum.Text().view()));
+        checks::BaselineSha256Of(rec, &scratch.sha256);
         const Sha256Text::Spelled fingerprint = rec.metadata_fingerprint.Text();
-        if (*value == BaselineDigests::ValueOf(sha, rec.size.value_or(0), fingerprint.view())) {
+        if (*value ==
+            BaselineDigests::ValueOf(scratch.sha256, rec.size.value_or(0), fingerprint.view())) {
           scratch.document_key = rec.system_id;  // unchanged: the record is its own baseline
-          scratch.sha256 = sha;
           scratch.size = rec.size.value_or(0);
           scratch.metadata_fingerprint = fingerprint.view();
           return &scratch;

@@ -51,6 +51,21 @@ ArchiveRecord Locked(std::string id, std::string sum, std::uint64_t size) {
   return r;
 }
 
+TEST(Locks, ABaselineRecordsTheChecksumTrimmedInLowerCase) {
+  const std::string upper = std::string(32, 'A') + std::string(32, '0');
+  ArchiveRecord rec;
+  std::string out = "left over from the last record, longer than any checksum";
+  for (const std::string& written : {upper, "  " + upper + " ", std::string(64, 'b')}) {
+    rec.checksum = written;
+    BaselineSha256Of(rec, &out);
+    EXPECT_EQ(out, written == std::string(64, 'b') ? written
+                                                   : std::string(32, 'a') + std::string(32, '0'));
+  }
+  rec.checksum = Sha256Text();
+  BaselineSha256Of(rec, &out);
+  EXPECT_EQ(out, "");
+}
+
 TEST(Locks, FirstSightingRecordsABaselineAndAChangeIsFound) {
   const Instant now = Local("Europe/Oslo", 2026, 3, 2, 12);
   std::vector<ArchiveRecord> records{Locked("S1", "AA", 10), Locked("S2", "BB", 20)};
