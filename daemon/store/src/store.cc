@@ -25,7 +25,7 @@ std::string Num(TimePoint t) {
   return std::to_string(t.time_since_epoch().count());
 }
 
-Result<std::int64_t> Int(const SqlValue& v, std::string_view column) {
+Result<std::int64_t> Int(std::optional<std::string_view> v, std::string_view column) {
   std::int64_t out = 0;
   if (v.has_value()) {
     const char* begin = v->data();
@@ -39,7 +39,7 @@ Result<std::int64_t> Int(const SqlValue& v, std::string_view column) {
                    "store: column " + std::string(column) + " does not hold an integer");
 }
 
-Result<TimePoint> Time(const SqlValue& v, std::string_view column) {
+Result<TimePoint> Time(std::optional<std::string_view> v, std::string_view column) {
   auto i = Int(v, column);
   if (!i.ok()) {
     return i.error();
@@ -375,11 +375,16 @@ Result<bool> Store::RecordBaseline(const checks::Baseline& b) {
 
 namespace {
 
-// One row of SELECT document_key, sha256, byte_size, metadata_fingerprint, locked_at,
-// recorded_at FROM baselines.
-Result<checks::Baseline> BaselineFromRow(const SqlRow& r) {
+constexpr std::string_view kBaselineColumns =
+    "document_key, sha256, byte_size, metadata_fingerprint, locked_at, recorded_at";
+
+// One row of kBaselineColumns.
+Result<checks::Baseline> BaselineFromRow(SqlRowView r) {
+  if (r.size() < 6 || !r[0].has_value()) {
+    return MakeError(ErrorCode::kParse, "store: baselines row without its columns");
+  }
   checks::Baseline b;
-  b.document_key = r[0].value_or("");
+  b.document_key = *r[0];
   b.sha256 = r[1].value_or("");
   std::int64_t size = 0;
   ARKIVVAKT_ASSIGN(size, Int(r[2], "baselines.byte_size"));
@@ -390,24 +395,42 @@ Result<checks::Baseline> BaselineFromRow(const SqlRow& r) {
   return b;
 }
 
+// Every row of `columns` (a prefix of kBaselineColumns) in key order, 5,000 a page: bounded
+// memory on both back ends (a PostgreSQL result is held whole; SQLite steps its rows).
+Status ForEachBaselineRow(SqlConnection& db, std::string_view columns,
+                          const std::function<Status(SqlRowView)>& on_row) {
+  const std::string sql =
+      "SELECT " + std::string(columns) +
+      " FROM baselines WHERE document_key > $1 ORDER BY document_key LIMIT 5000";
+  std::string after;
+  for (;;) {
+    bool any = false;
+    ARKIVVAKT_RETURN_IF_ERROR(db.ForEachRow(sql, {after}, [&](SqlRowView r) -> Status {
+      if (r.empty() || !r[0].has_value()) {
+        return MakeError(ErrorCode::kParse, "store: baselines row without its key");
+      }
+      ARKIVVAKT_RETURN_IF_ERROR(on_row(r));
+      after.assign(*r[0]);  // capacity reused
+      any = true;
+      return {};
+    }));
+    if (!any) {
+      return {};
+    }
+  }
+}
+
 }  // namespace
 
 Result<std::optional<checks::Baseline>> Store::GetBaseline(std::string_view document_key) {
-  auto rows = Q(*db_,
-                "SELECT document_key, sha256, byte_size, metadata_fingerprint, locked_at, "
-                "recorded_at FROM baselines WHERE document_key = $1",
-                {std::string(document_key)});
-  if (!rows.ok()) {
-    return rows.error();
-  }
-  if (rows->empty()) {
-    return std::optional<checks::Baseline>{};
-  }
-  auto b = BaselineFromRow((*rows)[0]);
-  if (!b.ok()) {
-    return b.error();
-  }
-  return std::optional<checks::Baseline>(std::move(*b));
+  std::optional<checks::Baseline> found;
+  ARKIVVAKT_RETURN_IF_ERROR(db_->ForEachRow(
+      "SELECT " + std::string(kBaselineColumns) + " FROM baselines WHERE document_key = $1",
+      {std::string(document_key)}, [&](SqlRowView r) -> Status {
+        ARKIVVAKT_ASSIGN(found, BaselineFromRow(r));
+        return {};
+      }));
+  return found;
 }
 
 // Bulk forms for a check cycle over a whole archive. Listing pages through the table by key
@@ -416,66 +439,29 @@ Result<std::optional<checks::Baseline>> Store::GetBaseline(std::string_view docu
 // "key sha256 size fingerprint" lines in key order, so the entry commits to every baseline
 // recorded (all rows of a batch share recorded_at, which identifies the batch).
 Status Store::ForEachBaseline(const std::function<void(checks::Baseline&&)>& on_baseline) {
-  std::string after;
-  for (;;) {
-    auto rows = Q(*db_,
-                  "SELECT document_key, sha256, byte_size, metadata_fingerprint, locked_at, "
-                  "recorded_at FROM baselines WHERE document_key > $1 ORDER BY document_key "
-                  "LIMIT 5000",
-                  {after});
-    if (!rows.ok()) {
-      return rows.error();
+  return ForEachBaselineRow(*db_, kBaselineColumns, [&](SqlRowView r) -> Status {
+    auto b = BaselineFromRow(r);
+    if (!b.ok()) {
+      return b.error();
     }
-    if (rows->empty()) {
-      return {};
-    }
-    for (const SqlRow& r : *rows) {
-      auto b = BaselineFromRow(r);
-      if (!b.ok()) {
-        return b.error();
-      }
-      after = b->document_key;
-      on_baseline(std::move(*b));
-    }
-  }
+    on_baseline(std::move(*b));
+    return {};
+  });
 }
 
 Status Store::ForEachBaselineSummary(
     const std::function<void(const BaselineSummary&)>& on_summary) {
-  // Paged by key like ForEachBaseline (a PostgreSQL result is held whole), 5,000 rows a page:
-  // SQLite steps each page's rows without copying them.
-  std::string after;
-  for (;;) {
-    std::uint64_t listed = 0;
-    std::string last;
-    Status s = db_->ForEachRow(
-        "SELECT document_key, sha256, byte_size, metadata_fingerprint FROM baselines "
-        "WHERE document_key > $1 ORDER BY document_key LIMIT 5000",
-        {after}, [&](SqlRowView r) -> Status {
-          if (r.size() != 4 || !r[0].has_value() || !r[1].has_value() || !r[3].has_value()) {
-            return MakeError(ErrorCode::kParse, "store: baselines row without its key or digests");
-          }
-          std::uint64_t size = 0;
-          const std::string_view size_text = r[2].value_or("");
-          auto [ptr, ec] =
-              std::from_chars(size_text.data(), size_text.data() + size_text.size(), size);
-          if (ec != std::errc() || ptr != size_text.data() + size_text.size()) {
-            return MakeError(ErrorCode::kParse,
-                             "store: column baselines.byte_size does not hold an integer");
-          }
-          on_summary({*r[0], *r[1], size, *r[3]});
-          last = *r[0];
-          ++listed;
-          return {};
-        });
-    if (!s.ok()) {
-      return s;
-    }
-    if (listed == 0) {
-      return {};
-    }
-    after = std::move(last);
-  }
+  // The four columns as views: no Baseline (three strings) per row.
+  return ForEachBaselineRow(
+      *db_, "document_key, sha256, byte_size, metadata_fingerprint", [&](SqlRowView r) -> Status {
+        if (r.size() < 4 || !r[1].has_value() || !r[3].has_value()) {
+          return MakeError(ErrorCode::kParse, "store: baselines row without its digests");
+        }
+        std::int64_t size = 0;
+        ARKIVVAKT_ASSIGN(size, Int(r[2], "baselines.byte_size"));
+        on_summary({*r[0], *r[1], static_cast<std::uint64_t>(size), *r[3]});
+        return {};
+      });
 }
 
 Result<std::uint64_t> Store::RecordBaselines(std::span<const checks::Baseline> batch) {
