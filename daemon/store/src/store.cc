@@ -405,7 +405,7 @@ Status ForEachBaselineRow(SqlConnection& db, std::string_view columns,
   std::string after;
   for (;;) {
     bool any = false;
-    ARKIVVAKT_RETURN_IF_ERROR(db.ForEachRow(sql, {after}, [&](SqlRowView r) -> Status {
+    Status page = db.ForEachRow(sql, {after}, [&](SqlRowView r) -> Status {
       if (r.empty() || !r[0].has_value()) {
         return MakeError(ErrorCode::kParse, "store: baselines row without its key");
       }
@@ -413,7 +413,10 @@ Status ForEachBaselineRow(SqlConnection& db, std::string_view columns,
       after.assign(*r[0]);  // capacity reused
       any = true;
       return {};
-    }));
+    });
+    if (!page.ok()) {
+      return page;
+    }
     if (!any) {
       return {};
     }
