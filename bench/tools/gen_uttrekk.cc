@@ -81,7 +81,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--metadata-only", metadata_only,
                "Do not write document files (checksums describe the files that would be)");
-  app.add_option("--document-bytes", o.document_bytes, "Approximate size of each PDF")
+  app.add_option(
+         "--document-bytes", o.document_bytes,
+         "Approximate size of each PDF (with --shape real: the median of those not scanned)")
+      ->capture_default_str();
+  std::string shape = "uniform";
+  app.add_option("--shape", shape,
+                 "uniform: every PDF --document-bytes in dokumenter/; real: log-normal sizes "
+                 "(median --document-bytes), 10% scans of 0.2-5 MB, half in dokumenter/<year>/")
+      ->check(CLI::IsMember({"uniform", "real"}))
       ->capture_default_str();
   app.add_option("--schema-dir", schema_dir,
                  "Directory with the official v5.0 XSDs to ship (addml.xsd from ../arkivuttrekk)");
@@ -93,6 +101,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   o.dir = dir;
+  o.document_shape = shape == "real" ? n5::GeneratorOptions::DocumentShape::kReal
+                                     : n5::GeneratorOptions::DocumentShape::kUniform;
   o.write_document_files = !metadata_only;
   if (!schema_dir.empty()) {
     o.schema_dir = schema_dir;

@@ -4,7 +4,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include <openssl/evp.h>
 
@@ -13,6 +12,7 @@
 #include "common/unique_fd.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace arkivvakt {
@@ -20,8 +20,6 @@ namespace arkivvakt {
 namespace {
 
 using EvpMdCtx = CHandle<EVP_MD_CTX, &EVP_MD_CTX_free>;
-
-constexpr std::size_t kReadChunk = std::size_t{1} << 20;  // 1 MiB: large sequential reads
 
 std::string ToHex(const unsigned char* digest, unsigned int length) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -38,8 +36,14 @@ std::string ToHex(const unsigned char* digest, unsigned int length) {
 struct Sha256::Impl {
   EvpMdCtx ctx{EVP_MD_CTX_new()};
 
+  // SHA-256 fetched from the default provider once per process, not at every reset.
+  static const EVP_MD* Algorithm() {
+    static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }
+
   void Reset() {
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), Algorithm(), nullptr) != 1) {
       std::abort();  // allocation failure or a broken libcrypto: nothing sane to do
     }
   }
@@ -71,7 +75,28 @@ std::string Sha256::FinishHex() {
   return ToHex(digest.data(), length);
 }
 
-Result<FileDigest> HashFile(const std::filesystem::path& path) {
+FileHasher::FileHasher() = default;
+FileHasher::~FileHasher() = default;
+
+FileHasher& FileHasher::ForThisThread() {
+  thread_local FileHasher hasher;
+  return hasher;
+}
+
+std::byte* FileHasher::BufferFor(std::uint64_t file_size) {
+  // One byte more than the file, so its end is seen by a read that returns 0 without a second
+  // read of data; rounded up to 4 KiB pages.
+  std::uint64_t wanted = std::max<std::uint64_t>(kMinReadBytes, file_size + 1);
+  wanted = std::min<std::uint64_t>(kMaxReadBytes, (wanted + 4095) & ~std::uint64_t{4095});
+  if (wanted > capacity_) {
+    buffer_ = std::make_unique_for_overwrite<std::byte[]>(static_cast<std::size_t>(wanted));
+    capacity_ = static_cast<std::size_t>(wanted);
+    ++allocations_;
+  }
+  return buffer_.get();
+}
+
+Result<FileDigest> FileHasher::Hash(const std::filesystem::path& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
     const int err = errno;
@@ -79,20 +104,29 @@ Result<FileDigest> HashFile(const std::filesystem::path& path) {
                      "cannot open " + path.string() + ": " +
                          std::strerror(err));  // NOLINT(concurrency-mt-unsafe)
   }
-  (void)::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  std::vector<std::byte> buffer(kReadChunk);
-  Sha256 hasher;
+  return HashOpen(fd.get(), path.native());
+}
+
+Result<FileDigest> FileHasher::HashOpen(int fd, std::string_view name) {
+  struct stat st {};
+
+  const std::uint64_t size_hint =
+      ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  if (size_hint > kMinReadBytes) {
+    (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // larger read-ahead
+  }
+  std::byte* buffer = BufferFor(size_hint);
   FileDigest out;
   for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    const ssize_t n = ::read(fd, buffer, capacity_);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
       }
       const int err = errno;
-      return MakeError(ErrorCode::kIo,
-                       "cannot read " + path.string() + ": " +
-                           std::strerror(err));  // NOLINT(concurrency-mt-unsafe)
+      sha_.FinishHex();  // resets the context for the next file
+      return MakeError(ErrorCode::kIo, "cannot read " + std::string(name) + ": " +
+                                           std::strerror(err));  // NOLINT(concurrency-mt-unsafe)
     }
     if (n == 0) {
       break;
@@ -100,13 +134,17 @@ Result<FileDigest> HashFile(const std::filesystem::path& path) {
     if (out.head.size() < FileDigest::kHeadBytes) {
       const std::size_t take =
           std::min(FileDigest::kHeadBytes - out.head.size(), static_cast<std::size_t>(n));
-      out.head.append(reinterpret_cast<const char*>(buffer.data()), take);
+      out.head.append(reinterpret_cast<const char*>(buffer), take);
     }
-    hasher.Update(std::span(buffer.data(), static_cast<std::size_t>(n)));
+    sha_.Update(std::span<const std::byte>(buffer, static_cast<std::size_t>(n)));
     out.size += static_cast<std::uint64_t>(n);
   }
-  out.sha256_hex = hasher.FinishHex();
+  out.sha256_hex = sha_.FinishHex();
   return out;
+}
+
+Result<FileDigest> HashFile(const std::filesystem::path& path) {
+  return FileHasher::ForThisThread().Hash(path);
 }
 
 std::string Sha256Hex(std::string_view bytes) {

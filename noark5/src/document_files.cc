@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <system_error>
 
 #include "common/text.h"
@@ -21,17 +22,6 @@ std::uint64_t Mix(std::uint64_t h) {
   h *= 0xc4ceb9fe1a85ec53ULL;
   h ^= h >> 33;
   return h;
-}
-
-bool IsInside(const std::filesystem::path& canonical_root, const std::filesystem::path& p) {
-  auto r = canonical_root.begin();
-  auto q = p.begin();
-  for (; r != canonical_root.end(); ++r, ++q) {
-    if (q == p.end() || *r != *q) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // Finds `relative` under `root` matching each component case-insensitively.
@@ -199,31 +189,38 @@ std::uint64_t IdKey(std::string_view id) {
   return Mix(h ^ id.size());
 }
 
-DocumentFile OpenAndHash(const std::filesystem::path& root,
-                         const std::filesystem::path& canonical_root, const std::string& relative) {
+DocumentFile OpenAndHash(const ContainedDir& root, const std::string& relative) {
   DocumentFile out;
-  std::error_code ec;
   std::string actual = relative;
-  if (!std::filesystem::exists(root / actual, ec)) {
-    auto found = FindCaseInsensitive(root, relative);
+  ContainedDir::Opened opened = root.OpenFile(actual);
+  if (opened.outcome == ContainedDir::Outcome::kNotFound) {
+    auto found = FindCaseInsensitive(root.path(), relative);
     if (!found) {
       out.state = DocumentFile::State::kMissing;
       return out;
     }
     actual = *found;
+    opened = root.OpenFile(actual);
   }
   out.actual_path = actual;
-  const std::filesystem::path canonical = std::filesystem::canonical(root / actual, ec);
-  if (ec || !IsInside(canonical_root, canonical)) {
-    out.state = DocumentFile::State::kOutside;
-    return out;
+  switch (opened.outcome) {
+    case ContainedDir::Outcome::kOpened:
+      break;
+    case ContainedDir::Outcome::kNotFound:  // a name that matched case-insensitively, then vanished
+    case ContainedDir::Outcome::kOutside:
+      out.state = DocumentFile::State::kOutside;
+      return out;
+    case ContainedDir::Outcome::kNotRegular:
+      out.state = DocumentFile::State::kUnreadable;
+      out.error = "not a regular file";
+      return out;
+    case ContainedDir::Outcome::kError:
+      out.state = DocumentFile::State::kUnreadable;
+      out.error = std::string(
+          ErrorCodeName(opened.error == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo));
+      return out;
   }
-  if (!std::filesystem::is_regular_file(canonical, ec)) {
-    out.state = DocumentFile::State::kUnreadable;
-    out.error = "not a regular file";
-    return out;
-  }
-  auto digest = HashFile(canonical);
+  auto digest = FileHasher::ForThisThread().HashOpen(opened.fd.get(), actual);
   if (!digest.ok()) {
     out.state = DocumentFile::State::kUnreadable;
     out.error = std::string(ErrorCodeName(digest.error().code));

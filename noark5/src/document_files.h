@@ -2,6 +2,7 @@
 // safe resolution inside the extraction, format sniffing, path keys and a bounded work queue.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -14,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/contained_dir.h"
 #include "common/sha256.h"
 
 namespace arkivvakt::noark5::detail {
@@ -42,18 +44,25 @@ struct DocumentFile {
   std::string error;  // for kUnreadable: the reason (no file content)
 };
 
-// Resolves `relative` under `root` (exactly, else by a case-insensitive match per component),
-// refuses anything that resolves outside `canonical_root` (symlinks), and hashes it.
-DocumentFile OpenAndHash(const std::filesystem::path& root,
-                         const std::filesystem::path& canonical_root, const std::string& relative);
+// Opens `relative` beneath `root` (exactly, else by a case-insensitive match per component),
+// refuses anything that resolves outside it (symlinks), and hashes it with the calling thread's
+// FileHasher: one open and the reads, no per-file buffer.
+DocumentFile OpenAndHash(const ContainedDir& root, const std::string& relative);
 
 // A fixed set of threads draining a bounded queue; Submit blocks while the queue is full so
 // memory stays bounded. Finish() waits for everything submitted.
+//
+// Jobs move in batches, so that a small job (hashing a 6 KB file) does not cost a wake-up and a
+// context switch: a sleeping worker is woken when kBatch jobs are waiting (or at Finish), and
+// takes up to kBatch jobs per lock; the producer, when the queue was full, is woken once half of
+// it has drained.
 template <class Job>
 class WorkQueue {
  public:
+  static constexpr std::size_t kBatch = 32;
+
   WorkQueue(unsigned threads, std::size_t capacity, std::function<void(Job&)> work)
-      : capacity_(capacity), work_(std::move(work)) {
+      : capacity_(std::max(capacity, 2 * kBatch)), work_(std::move(work)) {
     for (unsigned i = 0; i < std::max(1u, threads); ++i) {
       threads_.emplace_back([this] { Drain(); });
     }
@@ -66,9 +75,15 @@ class WorkQueue {
 
   void Submit(Job job) {
     std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [this] { return queue_.size() < capacity_; });
+    if (queue_.size() >= capacity_) {
+      ++producers_waiting_;
+      not_full_.wait(lock, [this] { return queue_.size() <= capacity_ / 2; });
+      --producers_waiting_;
+    }
     queue_.push_back(std::move(job));
-    not_empty_.notify_one();
+    if (queue_.size() % kBatch == 0 && workers_waiting_ > 0) {
+      not_empty_.notify_one();
+    }
   }
 
   void Finish() {
@@ -87,19 +102,31 @@ class WorkQueue {
 
  private:
   void Drain() {
+    std::vector<Job> batch;
+    batch.reserve(kBatch);
     for (;;) {
-      Job job;
       {
         std::unique_lock lock(mutex_);
-        not_empty_.wait(lock, [this] { return closed_ || !queue_.empty(); });
-        if (queue_.empty()) {
-          return;
+        if (!closed_ && queue_.size() < kBatch) {
+          ++workers_waiting_;
+          not_empty_.wait(lock, [this] { return closed_ || queue_.size() >= kBatch; });
+          --workers_waiting_;
         }
-        job = std::move(queue_.front());
-        queue_.pop_front();
-        not_full_.notify_one();
+        if (queue_.empty()) {
+          return;  // closed and drained
+        }
+        while (!queue_.empty() && batch.size() < kBatch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        if (producers_waiting_ > 0 && queue_.size() <= capacity_ / 2) {
+          not_full_.notify_one();
+        }
       }
-      work_(job);
+      for (Job& job : batch) {
+        work_(job);
+      }
+      batch.clear();
     }
   }
 
@@ -109,6 +136,8 @@ class WorkQueue {
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
   std::deque<Job> queue_;
+  std::size_t workers_waiting_ = 0;
+  std::size_t producers_waiting_ = 0;
   bool closed_ = false;
   std::vector<std::thread> threads_;
 };

@@ -7,10 +7,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "common/sha256.h"
@@ -196,6 +198,10 @@ class Validation final : public ArkivstrukturHandler {
 
  private:
   void Line(std::string_view test, std::string label, std::string value) {
+    if (tls_deferred != nullptr) {
+      tls_deferred->lines.emplace_back(std::string(test), std::move(label), std::move(value));
+      return;
+    }
     results_[std::string(test)].push_back({std::move(label), std::move(value)});
   }
 
@@ -204,8 +210,40 @@ class Validation final : public ArkivstrukturHandler {
   }
 
   void Emit(Finding f, std::string_view arkade_test = {}) {
+    if (tls_deferred != nullptr) {
+      tls_deferred->findings.emplace_back(std::move(f), std::string(arkade_test));
+      return;
+    }
     emitter_.Emit(std::move(f), arkade_test);
   }
+
+  // Findings and result lines of work that runs beside the structure pass, held until the
+  // point in the report where that work used to run, so the report's order does not depend on
+  // which thread finished first.
+  struct Deferred {
+    std::vector<std::pair<Finding, std::string>> findings;
+    std::vector<std::tuple<std::string, std::string, std::string>> lines;
+  };
+
+  static inline thread_local Deferred* tls_deferred = nullptr;
+
+  class DeferredScope {
+   public:
+    explicit DeferredScope(Deferred* d) { tls_deferred = d; }
+
+    ~DeferredScope() { tls_deferred = nullptr; }
+
+    DeferredScope(const DeferredScope&) = delete;
+    DeferredScope& operator=(const DeferredScope&) = delete;
+  };
+
+  // The two journals, read on their own thread beside the structure pass (they need nothing
+  // from arkivstruktur.xml); CheckJournals compares them with it afterwards.
+  struct JournalReads {
+    std::optional<JournalSummary> journals[2];
+    std::string unreadable;  // names of journals missing or unreadable
+    Deferred deferred;
+  };
 
   std::filesystem::path SchemaPath(const AddmlDataObject* object,
                                    std::string_view default_name) const;
@@ -220,7 +258,8 @@ class Validation final : public ArkivstrukturHandler {
   void CheckSystemIds();
   void CheckReferences();
   void CheckEndringslogg();
-  void CheckJournals();
+  JournalReads ReadJournals();
+  void CheckJournals(JournalReads reads);
   // ACC-PUBLIC-JOURNAL-LEAK: loependeJournal's screened journalposts (flags and hashes only),
   // then each offentligJournal entry against them.
   void RememberScreening(const JournalPostScreening& post);
@@ -234,7 +273,7 @@ class Validation final : public ArkivstrukturHandler {
 
   const ValidateOptions& options_;
   Emitter emitter_;
-  std::filesystem::path canonical_root_;
+  std::optional<ContainedDir> root_;  // the extraction, for opening document files
   std::optional<Arkivuttrekk> addml_;
   std::map<std::string, std::vector<TestResultLine>> results_;
   std::map<std::string, std::string> not_run_;
@@ -977,7 +1016,7 @@ void Validation::OnEntity(const Entity& e, const EntityContext& ctx) {
 }
 
 void Validation::VerifyDocument(FixityJob& job) {
-  DocumentFile file = detail::OpenAndHash(options_.dir, canonical_root_, job.reference);
+  DocumentFile file = detail::OpenAndHash(*root_, job.reference);
   auto finding = [&](std::string_view check, Severity severity, std::string message) {
     return MakeFinding(check, severity, job.reference, 0, job.system_id, std::move(message))
         .AddFact("arkivstruktur_line", std::to_string(job.line));
@@ -1288,17 +1327,17 @@ void Validation::CheckPublicEntry(const std::string& file, const JournalPostScre
            .AddFact("actual", "shown unscreened"));
 }
 
-void Validation::CheckJournals() {
-  std::optional<JournalSummary> journals[2];
+Validation::JournalReads Validation::ReadJournals() {
+  JournalReads reads;
+  const DeferredScope defer(&reads.deferred);  // findings and lines replayed by CheckJournals
   const char* names[2] = {"loependeJournal", "offentligJournal"};
-  std::string unreadable;
   for (int i = 0; i < 2; ++i) {
     const AddmlDataObject* object = addml_ ? addml_->DataObject(names[i]) : nullptr;
     const std::string name =
         object != nullptr && object->file ? object->file->name : std::string(names[i]) + ".xml";
     auto opened = XmlStream::Open(options_.dir / name, name);
     if (!opened.ok()) {
-      unreadable += (unreadable.empty() ? "" : ", ") + name;
+      reads.unreadable += (reads.unreadable.empty() ? "" : ", ") + name;
       continue;
     }
     auto validation = StartSchemaValidation(name, object, std::string(names[i]) + ".xsd");
@@ -1316,23 +1355,37 @@ void Validation::CheckJournals() {
       EmitValidationIssues(name, *result);
     }
     if (!summary.ok()) {
-      unreadable += (unreadable.empty() ? "" : ", ") + name;
+      reads.unreadable += (reads.unreadable.empty() ? "" : ", ") + name;
       continue;
     }
-    journals[i] = std::move(*summary);
+    reads.journals[i] = std::move(*summary);
     if (const AddmlOccurrence* declared =
             object != nullptr ? object->Occurrence("journalregistrering") : nullptr;
-        declared != nullptr && declared->value && *declared->value != journals[i]->registreringer) {
+        declared != nullptr && declared->value &&
+        *declared->value != reads.journals[i]->registreringer) {
       Emit(MakeFinding("N5.59", Severity::kWarning, name, 0, {},
                        name + " holds a different number of journalregistreringer than "
                               "arkivuttrekk.xml declares")
                .AddFact("expected", Count(*declared->value))
-               .AddFact("actual", Count(journals[i]->registreringer)));
+               .AddFact("actual", Count(reads.journals[i]->registreringer)));
     }
   }
+  screened_posts_ = {};
+  return reads;
+}
+
+void Validation::CheckJournals(JournalReads reads) {
+  // What reading reported comes first, in the order it was reported, as if read here.
+  for (auto& [finding, test] : reads.deferred.findings) {
+    emitter_.Emit(std::move(finding), test);
+  }
+  for (auto& [test, label, value] : reads.deferred.lines) {
+    Line(test, std::move(label), std::move(value));
+  }
+  std::optional<JournalSummary>(&journals)[2] = reads.journals;
+  const std::string& unreadable = reads.unreadable;
   Line("N5.59", "Journalposter i arkivstrukturen", Count(journalposter_));
   public_journal_compared_ = unreadable.empty();
-  screened_posts_ = {};
   if (!unreadable.empty()) {
     Emit(MakeFinding("N5.59", Severity::kWarning, unreadable, 0, {},
                      "journal file(s) missing or unreadable: " + unreadable +
@@ -1402,14 +1455,22 @@ std::optional<std::string> FindDocumentFolder(const std::filesystem::path& root)
   return std::nullopt;
 }
 
-// Calls `f(relative_path)` for every regular file below root/folder.
+// Calls `f(relative_path)` for every regular file below root/folder. The iterator's paths all
+// begin with root/folder as written, so the relative path is that prefix replaced by `folder`:
+// no realpath per file (std::filesystem::relative would resolve both paths each time).
 template <class F>
 void WalkFiles(const std::filesystem::path& root, const std::string& folder, F&& f) {
   std::error_code ec;
-  for (std::filesystem::recursive_directory_iterator it(root / folder, ec), end; !ec && it != end;
+  const std::filesystem::path base = root / folder;
+  const std::string& prefix = base.native();
+  std::string rel;
+  for (std::filesystem::recursive_directory_iterator it(base, ec), end; !ec && it != end;
        it.increment(ec)) {
     if (it->is_regular_file(ec)) {
-      f(std::filesystem::relative(it->path(), root, ec).generic_string());
+      const std::string& full = it->path().native();
+      rel.assign(folder);
+      rel.append(full, std::min(prefix.size(), full.size()));
+      f(rel);
     }
   }
 }
@@ -1628,10 +1689,11 @@ Result<ValidationReport> Validation::Run() {
   if (!std::filesystem::is_directory(options_.dir, ec)) {
     return MakeError(ErrorCode::kNotFound, options_.dir.string() + " is not a directory");
   }
-  canonical_root_ = std::filesystem::canonical(options_.dir, ec);
-  if (ec) {
+  auto root = ContainedDir::Open(options_.dir);
+  if (!root.ok()) {
     return MakeError(ErrorCode::kIo, options_.dir.string() + ": cannot resolve the path");
   }
+  root_ = std::move(root).value();
   auto addml = ReadArkivuttrekk(options_.dir / "arkivuttrekk.xml", "arkivuttrekk.xml");
   if (addml.ok()) {
     addml_ = std::move(addml).value();
@@ -1645,12 +1707,13 @@ Result<ValidationReport> Validation::Run() {
       NotRun(test, "arkivuttrekk.xml could not be read");
     }
   }
+  auto journals = std::async(std::launch::async, [this] { return ReadJournals(); });
   ReadStructure();
   FinishPackageChecks();
   CheckSystemIds();
   CheckReferences();
   CheckEndringslogg();
-  CheckJournals();
+  CheckJournals(journals.get());
   CheckDocumentFolder();
   CheckFlags();
   Summarise();

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <fstream>
+#include <set>
 #include <system_error>
 
 #include "common/json_string.h"
@@ -260,6 +262,9 @@ class Generator {
                         const JournalpostInfo& jp);
   void WriteDocument(wi::XmlSink& x, const MappeInfo& m, const JournalpostInfo& jp,
                      const RoleText& text, std::size_t k, std::uint64_t d);
+  // The size and the path of document d (GeneratorOptions::DocumentShape).
+  std::size_t DocumentBytes(std::uint64_t d) const;
+  std::string DocumentFile(std::uint64_t d, const MappeInfo& m, const JournalpostInfo& jp);
   void BuildDocumentContent(std::uint64_t d, const MappeInfo& m, const JournalpostInfo& jp,
                             std::string_view ascii_title);
   Status WriteEndringslogg();
@@ -282,6 +287,7 @@ class Generator {
 
   // Collected while writing arkivstruktur.xml.
   Status doc_status_;
+  std::set<int> folders_made_;  // dokumenter/<year> folders created (DocumentShape::kReal)
   std::uint64_t files_written_ = 0;
   std::int64_t min_journaldato_ = 0;
   std::int64_t max_journaldato_ = 0;
@@ -798,13 +804,49 @@ void Generator::WriteJournalpost(wi::XmlSink& x, const ArkivdelInfo& /*ad*/, con
   x.Close("registrering");
 }
 
+std::size_t Generator::DocumentBytes(std::uint64_t d) const {
+  if (o_.document_shape != GeneratorOptions::DocumentShape::kReal) {
+    return o_.document_bytes;
+  }
+  // Two independent uniforms in (0, 1) from the seed, and a third to pick scans.
+  const auto uniform = [&](std::uint64_t salt) {
+    const std::uint64_t h = wi::Derive(o_.seed, Kind::kDocumentShape, d * 4 + salt);
+    return (static_cast<double>(h >> 11) + 0.5) / 9007199254740992.0;  // 2^53
+  };
+  if (wi::Derive(o_.seed, Kind::kDocumentShape, d * 4 + 3) % 10 == 0) {
+    return static_cast<std::size_t>(200'000.0 * std::pow(25.0, uniform(0)));  // 0.2–5 MB
+  }
+  const double z =
+      std::sqrt(-2.0 * std::log(uniform(1))) * std::cos(6.283185307179586 * uniform(2));
+  const double bytes = static_cast<double>(o_.document_bytes) * std::exp(z);
+  return static_cast<std::size_t>(std::clamp(bytes, 2048.0, 2'000'000.0));
+}
+
+std::string Generator::DocumentFile(std::uint64_t d, const MappeInfo& m,
+                                    const JournalpostInfo& jp) {
+  if (o_.document_shape != GeneratorOptions::DocumentShape::kReal ||
+      m.local >= o_.mapper_per_arkivdel / 2) {
+    return "dokumenter/" + U64(d + 1) + ".pdf";
+  }
+  const std::string folder = "dokumenter/" + std::to_string(jp.journalaar);
+  if (o_.write_document_files && folders_made_.insert(jp.journalaar).second) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_ / folder, ec);
+    if (ec && doc_status_.ok()) {
+      doc_status_ =
+          MakeError(ErrorCode::kIo, "generator: cannot create " + (dir_ / folder).string());
+    }
+  }
+  return folder + "/" + U64(d + 1) + ".pdf";
+}
+
 void Generator::BuildDocumentContent(std::uint64_t d, const MappeInfo& m, const JournalpostInfo& jp,
                                      std::string_view ascii_title) {
   const Uuid obj = wi::MakeUuid(o_.seed, Kind::kDokumentobjekt, d);
   const std::string line3 = "Saksnummer " + m.mappe_id + ", journalpost " + U64(jp.nr);
   const std::string line4 = "Dokument " + U64(d + 1) + " (" + std::string(obj.view()) + ")";
   wi::BuildPdf(pdf_, {"Fjordvik kommune - Helse og omsorg", ascii_title, line3, line4},
-               o_.document_bytes, pool_, wi::Derive(o_.seed, Kind::kPadding, d + 1));
+               DocumentBytes(d), pool_, wi::Derive(o_.seed, Kind::kPadding, d + 1));
 }
 
 void Generator::WriteDocument(wi::XmlSink& x, const MappeInfo& m, const JournalpostInfo& jp,
@@ -815,7 +857,7 @@ void Generator::WriteDocument(wi::XmlSink& x, const MappeInfo& m, const Journalp
   if (d == 0) {
     first_dokumentbeskrivelse_ = db_id;
   }
-  const std::string file = "dokumenter/" + U64(d + 1) + ".pdf";
+  const std::string file = DocumentFile(d, m, jp);
   const std::string tittel = k == 0 ? text.base : "Vedlegg " + U64(k) + " til " + text.base;
   const std::string ascii = k == 0 ? text.ascii : "Vedlegg " + U64(k) + " til " + text.ascii;
   if (is_dup) {

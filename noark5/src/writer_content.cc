@@ -190,14 +190,15 @@ void BuildPdf(std::string& out, std::initializer_list<std::string_view> lines,
   if (target_bytes > fixed && !pool.empty()) {
     std::size_t need = target_bytes - fixed;
     std::size_t pos = static_cast<std::size_t>(pool_offset % pool.size());
+    stream.reserve(stream.size() + need + 8);
     while (need > 4) {
       const std::size_t line = std::min<std::size_t>(need - 3, 76);
       stream.append("% ");
-      for (std::size_t i = 0; i < line; ++i) {
-        stream.push_back(pool[pos]);
-        if (++pos == pool.size()) {
-          pos = 0;
-        }
+      for (std::size_t left = line; left > 0;) {  // the pool's bytes in order, wrapping
+        const std::size_t take = std::min(left, pool.size() - pos);
+        stream.append(pool.substr(pos, take));
+        pos = pos + take == pool.size() ? 0 : pos + take;
+        left -= take;
       }
       stream.push_back('\n');
       need -= line + 3;

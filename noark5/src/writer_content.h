@@ -25,6 +25,7 @@ enum class Kind : std::uint64_t {
   kDetail,
   kPlacement,
   kPadding,
+  kDocumentShape,
 };
 
 // A well-mixed 64-bit value for (seed, kind, index).

@@ -1,44 +1,13 @@
 #include "engine/fixity_sweep.h"
 
-#include <algorithm>
-#include <optional>
 #include <string>
-#include <system_error>
 
+#include "common/contained_dir.h"
 #include "common/sha256.h"
 #include "common/text.h"
 #include "noark5/catalogue.h"
 
 namespace arkivvakt::engine {
-
-namespace {
-
-// The file inside the extraction, or nullopt when the reference leaves it.
-std::optional<std::filesystem::path> Resolve(const std::filesystem::path& root,
-                                             std::string_view reference) {
-  const std::filesystem::path rel(reference);
-  if (reference.empty() || rel.is_absolute()) {
-    return std::nullopt;
-  }
-  for (const auto& part : rel) {
-    if (part == "..") {
-      return std::nullopt;
-    }
-  }
-  std::error_code ec;
-  const auto base = std::filesystem::weakly_canonical(root, ec);
-  const auto full = std::filesystem::weakly_canonical(root / rel, ec);
-  if (ec) {
-    return root / rel;  // does not exist: HashFile reports it
-  }
-  const auto [b, f] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
-  if (b != base.end()) {
-    return std::nullopt;  // a symlink points out of the extraction
-  }
-  return full;
-}
-
-}  // namespace
 
 SweepResult SweepFixity(const std::filesystem::path& extraction_dir,
                         std::span<const checks::ArchiveRecord> records, SweepCursor& cursor,
@@ -47,6 +16,9 @@ SweepResult SweepFixity(const std::filesystem::path& extraction_dir,
   if (records.empty()) {
     return out;
   }
+  // Opened once per sweep: each file is then one openat2 beneath it (common/contained_dir.h).
+  auto root = ContainedDir::Open(extraction_dir);
+  FileHasher& hasher = FileHasher::ForThisThread();
   for (std::size_t visited = 0; visited < records.size(); ++visited) {
     if (cursor.next >= records.size()) {
       cursor.next = 0;
@@ -71,14 +43,22 @@ SweepResult SweepFixity(const std::filesystem::path& extraction_dir,
       f.message = std::move(message);
       return f;
     };
-    const auto path = Resolve(extraction_dir, r.file);
-    if (!path) {
+    ContainedDir::Opened opened;
+    if (root.ok()) {
+      opened = root->OpenFile(r.file.view());
+    }  // else: the extraction itself is gone, so every file is missing
+    if (opened.outcome == ContainedDir::Outcome::kOutside) {
       out.findings.push_back(make(noark5::check_id::kFixMissingFile, Severity::kCritical,
                                   "referenced document file is outside the extraction"));
       continue;
     }
-    auto digest = HashFile(*path);
     ++out.files;
+    Result<FileDigest> digest = MakeError(ErrorCode::kNotFound, "");
+    if (opened.outcome == ContainedDir::Outcome::kOpened) {
+      digest = hasher.HashOpen(opened.fd.get(), r.file.view());
+    } else if (opened.outcome != ContainedDir::Outcome::kNotFound) {
+      digest = MakeError(ErrorCode::kIo, "");
+    }
     if (!digest.ok()) {
       out.findings.push_back(make(noark5::check_id::kFixMissingFile, Severity::kCritical,
                                   digest.error().code == ErrorCode::kNotFound

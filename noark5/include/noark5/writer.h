@@ -111,8 +111,19 @@ struct GeneratorOptions {
   // have been written (arkivstruktur.xml is identical either way), dokumenter/ stays empty and
   // antallDokumentfiler declares one file per dokumentobjekt. For structure benchmarks.
   bool write_document_files = true;
-  // Approximate size of each generated PDF (never below its ~0.8 KB skeleton).
+  // Approximate size of each generated PDF (never below its ~0.8 KB skeleton). With
+  // DocumentShape::kReal, the median size of the documents that are not scans.
   std::size_t document_bytes = 4096;
+  // How documents are sized and where they lie.
+  //   kUniform: every PDF about `document_bytes`, all in dokumenter/<n>.pdf.
+  //   kReal: shaped like a care archive. Letters, forms and journal notes have log-normal sizes
+  //     (median `document_bytes`, σ = 1, clamped to 2 KB–2 MB); every tenth document, chosen by
+  //     the seed, is a scanned paper original of 0.2–5 MB (uniform in the logarithm). Documents
+  //     of the first half of each arkivdel's saksmapper lie in dokumenter/<year>/<n>.pdf (the
+  //     journalpost's year), the rest flat in dokumenter/<n>.pdf, as extractions from systems that
+  //     changed their layout have them.
+  enum class DocumentShape { kUniform, kReal };
+  DocumentShape document_shape = DocumentShape::kUniform;
   // Directory holding the official v5.0 arkivstruktur.xsd, metadatakatalog.xsd,
   // endringslogg.xsd, loependeJournal.xsd and offentligJournal.xsd. Unset: no schemas shipped.
   std::optional<std::filesystem::path> schema_dir;
