@@ -43,15 +43,19 @@ av="$build/daemon/arkivvakt"
 gen="$build/bench/arkivvakt-gen-uttrekk"
 sweep="$build/bench/arkivvakt-bench-sweep"
 
-evict_method=""
-# evict DIR: drops DIR's files from the page cache (see the header).
+# How the page cache is emptied for cold runs (see the header); decided once.
+if [ -w /proc/sys/vm/drop_caches ] && (sync; echo 1 > /proc/sys/vm/drop_caches) 2>/dev/null; then
+  evict_method="echo 1 > /proc/sys/vm/drop_caches"
+else
+  evict_method="posix_fadvise(POSIX_FADV_DONTNEED) per file, after sync"
+fi
+# evict DIR: drops DIR's files from the page cache.
 evict() {
   sync
-  if [ -w /proc/sys/vm/drop_caches ] && (echo 1 > /proc/sys/vm/drop_caches) 2>/dev/null; then
-    evict_method="echo 1 > /proc/sys/vm/drop_caches"
+  if [[ "$evict_method" == echo* ]]; then
+    echo 1 > /proc/sys/vm/drop_caches
     return
   fi
-  evict_method="posix_fadvise(POSIX_FADV_DONTNEED) per file"
   python3 - "$1" <<'PY'
 import os, sys
 for root, _, files in os.walk(sys.argv[1]):

@@ -1,10 +1,9 @@
 #include "signing/verifier.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "common/c_handle.h"
+#include "common/file_contents.h"
 #include "verify_internal.h"
 #include "xmlsec_api.h"
 
@@ -125,41 +124,16 @@ Result<VerificationReport> Verifier::Verify(std::string_view data,
   return MakeError(ErrorCode::kUnsupported, "not an XML, PDF or CMS signature file");
 }
 
-namespace {
-
-Result<std::string> ReadInput(const std::filesystem::path& path, std::size_t limit) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return MakeError(ErrorCode::kNotFound, "not a readable file: " + path.string());
-  }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    return MakeError(ErrorCode::kIo, "cannot stat " + path.string());
-  }
-  if (size > limit) {
-    return MakeError(ErrorCode::kSecurity,
-                     "file larger than the configured limit: " + path.string());
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string data(static_cast<std::size_t>(size), '\0');
-  if (!in || !in.read(data.data(), static_cast<std::streamsize>(size))) {
-    return MakeError(ErrorCode::kIo, "cannot read " + path.string());
-  }
-  return data;
-}
-
-}  // namespace
-
 Result<VerificationReport> Verifier::VerifyFile(const std::filesystem::path& path,
                                                 const std::optional<std::filesystem::path>& content,
                                                 TimePoint validation_time) {
-  auto data = ReadInput(path, impl_->options.max_input_bytes);
+  auto data = ReadFileContents(path, impl_->options.max_input_bytes);
   if (!data.ok()) {
     return data.error();
   }
   std::optional<std::string> detached;
   if (content) {
-    auto c = ReadInput(*content, impl_->options.max_input_bytes);
+    auto c = ReadFileContents(*content, impl_->options.max_input_bytes);
     if (!c.ok()) {
       return c.error();
     }

@@ -181,6 +181,67 @@ TEST(ValidatorOnGenerated, CleanExtractionHasNoFindings) {
   EXPECT_EQ(report->documents_hashed, generated->document_files);
 }
 
+TEST(ValidatorOnGenerated, RealShapedExtractionInNestedFoldersIsCleanAndItsStrayFilesNamed) {
+  testing::TempDir dir;
+  GeneratorOptions g;
+  g.dir = dir.path() / "uttrekk";
+  g.mapper_per_arkivdel = 12;
+  g.arkivdeler = 2;
+  g.document_shape = GeneratorOptions::DocumentShape::kReal;
+  g.document_bytes = 20000;
+  g.schema_dir = OfficialV5Schemas();
+  g.today = "2026-11-24";
+  auto generated = GenerateExtraction(g);
+  ASSERT_TRUE(generated.ok()) << generated.error().message;
+  Collector c;
+  ValidateOptions options = Options(g.dir);
+  options.hash_threads = 2;
+  auto report = ValidateUttrekk(options, c);
+  ASSERT_TRUE(report.ok());
+  std::erase_if(c.findings, IsNotValidatedNotice);
+  for (const Finding& f : c.findings) {
+    ADD_FAILURE() << f.check << " " << f.subject.file << ":" << f.subject.line << " " << f.message;
+  }
+  EXPECT_EQ(report->documents_hashed, generated->document_files);
+
+  // A stray file in a year folder, and a link there that leads out of the extraction, are named
+  // by their path inside the extraction.
+  std::string year_folder;
+  for (const auto& e : std::filesystem::directory_iterator(g.dir / "dokumenter")) {
+    if (e.is_directory()) {
+      year_folder = e.path().filename().string();
+      break;
+    }
+  }
+  ASSERT_FALSE(year_folder.empty());
+  testing::WriteFile(g.dir / "dokumenter" / year_folder / "stray.pdf", "%PDF-1.4 stray");
+  std::string linked;
+  for (const auto& e : std::filesystem::directory_iterator(g.dir / "dokumenter" / year_folder)) {
+    if (e.path().filename() != "stray.pdf") {
+      linked = "dokumenter/" + year_folder + "/" + e.path().filename().string();
+      break;
+    }
+  }
+  ASSERT_FALSE(linked.empty());
+  testing::WriteFile(dir.path() / "outside.pdf", "%PDF-1.4 not ours");
+  std::filesystem::remove(g.dir / linked);
+  std::filesystem::create_symlink(dir.path() / "outside.pdf", g.dir / linked);
+  Collector again;
+  ASSERT_TRUE(ValidateUttrekk(options, again).ok());
+  std::vector<std::string> unreferenced;
+  for (const Finding& f : again.findings) {
+    if (f.check == "FIX-UNREFERENCED-FILE") {
+      unreferenced.push_back(f.subject.file);
+    }
+  }
+  EXPECT_EQ(unreferenced, std::vector<std::string>{"dokumenter/" + year_folder + "/stray.pdf"});
+  const auto outside = std::find_if(again.findings.begin(), again.findings.end(), [&](auto& f) {
+    return f.check == "FIX-MISSING-FILE" && f.subject.file == linked;
+  });
+  ASSERT_NE(outside, again.findings.end());
+  EXPECT_NE(outside->message.find("outside the extraction"), std::string::npos);
+}
+
 TEST(ValidatorOnGenerated, FindsEveryInjectedDefectAndNothingElse) {
   const auto schemas = OfficialV5Schemas();
   testing::TempDir dir;

@@ -169,9 +169,13 @@ std::set<Found> Oracle(const std::filesystem::path& dir, const std::filesystem::
     }
   }
   std::size_t files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir / "dokumenter")) {
+  // Every regular file below dokumenter/, in year folders too (Arkade counts them all).
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "dokumenter")) {
+    if (!e.is_regular_file()) {
+      continue;
+    }
     ++files;
-    const std::string rel = "dokumenter/" + e.path().filename().string();
+    const std::string rel = e.path().lexically_relative(dir).generic_string();
     if (referenced.count(rel) == 0) {
       found.insert({"FIX-UNREFERENCED-FILE", "", rel});
     }
@@ -427,6 +431,56 @@ TEST_F(WriterComponent, OracleFindsExactlyEachInjectedDefect) {
           3u);
     }
   }
+}
+
+TEST_F(WriterComponent, RealShapeSpreadsSizesAndFoldersLikeACareArchive) {
+  GeneratorOptions o = Options("real");
+  o.mapper_per_arkivdel = 60;
+  o.registreringer_per_mappe = 5;  // 300 documents
+  o.document_shape = GeneratorOptions::DocumentShape::kReal;
+  o.document_bytes = 40000;
+  const auto g = GenerateExtraction(o);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  ASSERT_EQ(g->document_files, 300u);
+  std::vector<std::uintmax_t> sizes;
+  std::size_t nested = 0;
+  std::size_t flat = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(o.dir / "dokumenter")) {
+    if (!entry.is_regular_file()) {
+      continue;
+    }
+    sizes.push_back(entry.file_size());
+    const auto rel = std::filesystem::relative(entry.path(), o.dir / "dokumenter");
+    // dokumenter/<year>/<n>.pdf, the year a four-digit journalår
+    if (std::distance(rel.begin(), rel.end()) == 2) {
+      const std::string year = rel.begin()->string();
+      EXPECT_EQ(year.size(), 4u) << rel;
+      ++nested;
+    } else {
+      ++flat;
+    }
+  }
+  ASSERT_EQ(sizes.size(), 300u);
+  EXPECT_EQ(nested, 150u);  // the first half of the saksmapper
+  EXPECT_EQ(flat, 150u);
+  std::sort(sizes.begin(), sizes.end());
+  const std::uintmax_t median = sizes[sizes.size() / 2];
+  EXPECT_GT(median, 25'000u);
+  EXPECT_LT(median, 70'000u);
+  const auto scans =
+      std::count_if(sizes.begin(), sizes.end(), [](std::uintmax_t b) { return b >= 200'000; });
+  EXPECT_GE(scans, 15);  // about 10% scans, plus the log-normal tail above 200 KB
+  EXPECT_LE(scans, 75);
+  EXPECT_LE(sizes.back(), 5'100'000u);
+  EXPECT_GE(sizes.front(), 1'500u);
+  // Every referenced file exists with its declared checksum (the oracle recomputes them), and
+  // the shape is as deterministic as the rest: same options, same bytes.
+  EXPECT_EQ(Oracle(o.dir, schemas_), std::set<Found>{});
+  GeneratorOptions again = o;
+  again.dir = tmp_.path() / "real-again";
+  const auto g2 = GenerateExtraction(again);
+  ASSERT_TRUE(g2.ok());
+  EXPECT_EQ(g2->arkivstruktur_sha256, g->arkivstruktur_sha256);
 }
 
 TEST_F(WriterComponent, MetadataOnlyExtractionDeclaresOneFilePerDokumentobjekt) {
