@@ -1,8 +1,11 @@
 // SqlConnection over SQLite 3: one database file, WAL, synchronous=FULL, a statement cache.
+#include <charconv>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -57,19 +60,19 @@ class SqliteConnection final : public SqlConnection {
 
   Status ForEachRow(std::string_view sql, const std::vector<SqlValue>& params,
                     const std::function<Status(SqlRowView)>& on_row) override {
-    auto stmt = Prepare(sql);
-    if (!stmt.ok()) {
-      return stmt.error();
+    auto prepared = Prepare(sql);
+    if (!prepared.ok()) {
+      return prepared.error();
     }
-    sqlite3_stmt* s = *stmt;
+    sqlite3_stmt* s = (*prepared)->stmt.get();
+    const std::vector<int>& slots = (*prepared)->slots;
     // Every run ends with sqlite3_reset (below), so the statement is ready.
     int rc = sqlite3_clear_bindings(s);
     if (rc != SQLITE_OK) {
       return SqliteError(db_.get(), rc, "clear bindings");
     }
     for (std::size_t i = 0; i < params.size(); ++i) {
-      const std::string name = "$" + std::to_string(i + 1);
-      const int index = sqlite3_bind_parameter_index(s, name.c_str());
+      const int index = i < slots.size() ? slots[i] : 0;
       if (index == 0) {
         continue;  // parameter not used by this statement
       }
@@ -151,26 +154,50 @@ class SqliteConnection final : public SqlConnection {
     return {};
   }
 
-  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+  // A prepared statement and, for each parameter $1..$N of the shared SQL, its slot in the
+  // statement (0: not used). SQLite treats "$N" as a name, and looking names up one by one is
+  // linear in the number of parameters: a 1,200-parameter batch insert would spend most of its
+  // time there. The slots are read once, at prepare time.
+  struct Prepared {
+    SqliteStmt stmt;
+    std::vector<int> slots;
+  };
+
+  Result<const Prepared*> Prepare(std::string_view sql) {
     std::string key(sql);
     if (auto it = cache_.find(key); it != cache_.end()) {
-      return it->second.get();
+      return &it->second;
     }
     sqlite3_stmt* raw = nullptr;
     const int rc = sqlite3_prepare_v3(db_.get(), key.data(), static_cast<int>(key.size()),
                                       SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-    SqliteStmt stmt(raw);
+    Prepared prepared{SqliteStmt(raw), {}};
     if (rc != SQLITE_OK) {
       return SqliteError(db_.get(), rc, "prepare");
     }
-    sqlite3_stmt* s = stmt.get();
-    cache_.emplace(std::move(key), std::move(stmt));
-    return s;
+    const int count = sqlite3_bind_parameter_count(raw);
+    for (int slot = 1; slot <= count; ++slot) {
+      const char* name = sqlite3_bind_parameter_name(raw, slot);
+      if (name == nullptr || name[0] != '$') {
+        continue;
+      }
+      std::size_t n = 0;
+      const std::string_view digits(name + 1);
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+      if (ec != std::errc() || end != digits.data() + digits.size() || n == 0) {
+        continue;
+      }
+      if (prepared.slots.size() < n) {
+        prepared.slots.resize(n, 0);
+      }
+      prepared.slots[n - 1] = slot;
+    }
+    return &cache_.emplace(std::move(key), std::move(prepared)).first->second;
   }
 
   // Statements are finalised before the database is closed (member order).
   SqliteDb db_;
-  std::unordered_map<std::string, SqliteStmt> cache_;
+  std::unordered_map<std::string, Prepared> cache_;
 };
 
 }  // namespace
