@@ -1,10 +1,15 @@
 #include "noark5/xml_stream.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <system_error>
+#include <thread>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -77,10 +82,16 @@ std::string_view View(const xmlChar* s) {
 }  // namespace
 
 // The push parser and the events it has produced but Next() has not yet handed out. Each read
-// of the file is parsed at once; its events, their text and attribute values are queued in
-// reused vectors and a reused string, which are emptied before the next read (a text run that
-// is still open is moved to the front). Element names and namespace URIs are libxml2's interned
-// strings, valid for the life of the parser.
+// of the file is parsed at once; its events, their text and attribute values are queued in a
+// Batch (reused vectors and a reused string). Element names and namespace URIs are libxml2's
+// interned strings, valid for the life of the parser and never changed once made, so a batch can
+// be read on another thread while the parser goes on.
+//
+// Without read-ahead one batch is filled and drained in turn on the caller's thread. With it a
+// parsing thread fills batches while the caller drains them (three batches in all, so memory
+// stays bounded): a text run still open at the end of a batch is moved to the next one, so every
+// event in a handed-over batch is complete. Fields the parsing thread writes (errors, the end)
+// are read by the caller only after it has seen `finished` under the mutex.
 struct XmlStream::Parser {
   struct Queued {
     Event event = Event::kStart;
@@ -102,35 +113,70 @@ struct XmlStream::Parser {
     std::size_t value_size = 0;
   };
 
+  struct Batch {
+    std::vector<Queued> queue;
+    std::string text;
+    std::vector<Attribute> attributes;
+
+    void Clear() {
+      queue.clear();
+      text.clear();
+      attributes.clear();
+    }
+  };
+
+  static constexpr int kBatches = 3;
+
   XmlStream* owner = nullptr;
   UniqueFd fd;
   std::vector<char> buffer;
   ParserCtxt ctxt;
 
-  std::vector<Queued> queue;
-  std::size_t head = 0;         // next event to hand out
-  std::size_t current = kNone;  // the event Next() last returned
-  std::string text;
-  std::vector<Attribute> attributes;
+  // Parsing side: the batch the callbacks append to, and the open text run's state.
+  std::array<Batch, kBatches> batches;
+  Batch* fill = &batches[0];
   std::vector<std::uint64_t> start_lines;  // of the open elements, for their kEnd
   int depth = 0;
   bool run_open = false;  // the last queued event is a text run that may still grow
   bool run_is_cdata = false;
   bool run_blank = true;
-  bool at_end = false;  // the whole file has been parsed (or parsing stopped)
-
+  bool at_end = false;      // the whole file has been parsed (or parsing stopped)
   std::string first_fatal;  // first libxml2 error, redacted
   std::uint64_t first_fatal_line = 0;
   bool first_fatal_is_security = false;
   std::optional<Error> refused;  // our own refusal (DOCTYPE, a text run over the limit, I/O)
 
+  // Reading side: the batch Next() hands out from.
+  Batch* out = &batches[0];
+  std::size_t head = 0;         // next event to hand out
+  std::size_t current = kNone;  // the event Next() last returned
+
+  // Read-ahead: batches handed over and handed back, and the parsing thread.
+  bool read_ahead = false;
+  std::mutex mutex;
+  std::condition_variable handed_over;  // a full batch, or finished
+  std::condition_variable handed_back;  // a free batch, or stop
+  std::deque<Batch*> full;
+  std::deque<Batch*> free;
+  bool finished = false;  // the parsing thread has handed over its last batch
+  bool stop = false;      // the reader is going away
+  std::thread thread;
+
+  ~Parser() {
+    if (thread.joinable()) {
+      {
+        std::lock_guard lock(mutex);
+        stop = true;
+      }
+      handed_back.notify_all();
+      thread.join();
+    }
+  }
+
   std::uint64_t ParserLine() const {
     const int l = ctxt && ctxt->input != nullptr ? ctxt->input->line : 0;
     return l > 0 ? static_cast<std::uint64_t>(l) : 0;
   }
-
-  // Events that can be handed out: all but a text run that the next read may extend.
-  std::size_t Ready() const { return queue.size() - (run_open ? 1 : 0); }
 
   void Refuse(ErrorCode code, const std::string& why) {
     if (!refused) {
@@ -146,9 +192,22 @@ struct XmlStream::Parser {
     }
     run_open = false;
     if (!run_is_cdata && run_blank) {  // whitespace between elements: not an event
-      text.resize(queue.back().text_begin);
-      queue.pop_back();
+      fill->text.resize(fill->queue.back().text_begin);
+      fill->queue.pop_back();
     }
+  }
+
+  // Moves the open text run from the end of `from` to the start of the empty batch `to`.
+  void MoveOpenRun(Batch& from, Batch& to) {
+    if (!run_open) {
+      return;
+    }
+    Queued run = from.queue.back();
+    from.queue.pop_back();
+    to.text.assign(from.text, run.text_begin, run.text_size);
+    from.text.resize(run.text_begin);
+    run.text_begin = 0;
+    to.queue.push_back(run);
   }
 
   void AppendText(const xmlChar* chars, int length, bool cdata) {
@@ -163,13 +222,13 @@ struct XmlStream::Parser {
       q.event = Event::kText;
       q.depth = depth;
       q.line = ParserLine();
-      q.text_begin = text.size();
-      queue.push_back(q);
+      q.text_begin = fill->text.size();
+      fill->queue.push_back(q);
       run_open = true;
       run_is_cdata = cdata;
       run_blank = true;
     }
-    Queued& q = queue.back();
+    Queued& q = fill->queue.back();
     const auto n = static_cast<std::size_t>(length);
     if (q.text_size + n > kMaxTextBytes) {
       Refuse(ErrorCode::kParse, "a text node is longer than " + std::to_string(kMaxTextBytes) +
@@ -177,7 +236,7 @@ struct XmlStream::Parser {
       return;
     }
     const char* begin = reinterpret_cast<const char*>(chars);
-    text.append(begin, n);
+    fill->text.append(begin, n);
     q.text_size += n;
     if (run_blank) {
       run_blank = std::all_of(begin, begin + n, IsXmlBlank);
@@ -189,32 +248,32 @@ struct XmlStream::Parser {
   void AppendAttributeValue(const xmlChar* value, const xmlChar* end) {
     std::string_view v(reinterpret_cast<const char*>(value), static_cast<std::size_t>(end - value));
     for (std::size_t at = v.find("&#38;"); at != std::string_view::npos; at = v.find("&#38;")) {
-      text.append(v.substr(0, at));
-      text.push_back('&');
+      fill->text.append(v.substr(0, at));
+      fill->text.push_back('&');
       v.remove_prefix(at + 5);
     }
-    text.append(v);
+    fill->text.append(v);
   }
 
   static Parser& Of(void* ctx) { return *static_cast<Parser*>(ctx); }
 
-  static void OnStartElement(void* ctx, const xmlChar* local_name, const xmlChar* prefix,
+  static void OnStartElement(void* ctx, const xmlChar* local_name, const xmlChar* /*prefix*/,
                              const xmlChar* uri, int /*nb_namespaces*/,
                              const xmlChar** /*namespaces*/, int nb_attributes,
                              int /*nb_defaulted*/, const xmlChar** attrs) {
     Parser& p = Of(ctx);
-    (void)prefix;
     if (p.refused) {
       return;
     }
     p.CloseRun();
+    Batch& b = *p.fill;
     Queued q;
     q.event = Event::kStart;
     q.depth = p.depth;
     q.name = local_name;
     q.uri = uri;
     q.line = p.ParserLine();
-    q.attributes_begin = p.attributes.size();
+    q.attributes_begin = b.attributes.size();
     q.attributes_count = static_cast<std::size_t>(std::max(nb_attributes, 0));
     for (std::size_t i = 0; i < q.attributes_count; ++i) {
       const xmlChar* const* a = attrs + 5 * i;  // local name, prefix, URI, value, end of value
@@ -222,12 +281,12 @@ struct XmlStream::Parser {
       attribute.local_name = a[0];
       attribute.prefix = a[1];
       attribute.uri = a[2];
-      attribute.value_begin = p.text.size();
+      attribute.value_begin = b.text.size();
       p.AppendAttributeValue(a[3], a[4]);
-      attribute.value_size = p.text.size() - attribute.value_begin;
-      p.attributes.push_back(attribute);
+      attribute.value_size = b.text.size() - attribute.value_begin;
+      b.attributes.push_back(attribute);
     }
-    p.queue.push_back(q);
+    b.queue.push_back(q);
     p.start_lines.push_back(q.line);
     ++p.depth;
   }
@@ -247,7 +306,7 @@ struct XmlStream::Parser {
     q.uri = uri;
     q.line = p.start_lines.back();
     p.start_lines.pop_back();
-    p.queue.push_back(q);
+    p.fill->queue.push_back(q);
   }
 
   static void OnCharacters(void* ctx, const xmlChar* chars, int length) {
@@ -307,23 +366,8 @@ struct XmlStream::Parser {
     return handler;
   }
 
-  // Hands-out are done: drops what was handed out, then parses the next read of the file.
-  // Returns false when nothing more will come.
-  bool Feed() {
-    if (head == queue.size()) {
-      queue.clear();
-      text.clear();
-      attributes.clear();
-      head = 0;
-    } else if (head > 0) {  // only the open text run is left
-      Queued run = queue[head];
-      text.erase(0, run.text_begin);
-      run.text_begin = 0;
-      queue.assign(1, run);
-      attributes.clear();
-      head = 0;
-    }
-    current = kNone;
+  // Parses the next read of the file into *fill. False when nothing more will come.
+  bool ParseNextRead() {
     if (at_end) {
       return false;
     }
@@ -351,6 +395,94 @@ struct XmlStream::Parser {
     xmlParseChunk(ctxt.get(), buffer.data(), static_cast<int>(n), /*terminate=*/0);
     return true;
   }
+
+  // Without read-ahead: the handed-out part of the one batch is dropped (an open text run is
+  // kept, moved to the front), then the next read is parsed into it. False at the end.
+  bool FeedInline() {
+    Batch& b = *out;
+    if (head == b.queue.size()) {
+      b.Clear();
+    } else if (head > 0) {  // only the open text run is left
+      Queued run = b.queue[head];
+      b.text.erase(0, run.text_begin);
+      run.text_begin = 0;
+      b.queue.assign(1, run);
+      b.attributes.clear();
+    }
+    head = 0;
+    current = kNone;
+    return ParseNextRead();
+  }
+
+  // The parsing thread: fills a batch read by read until it holds complete events, hands it
+  // over, and takes a free one, until the end of the file or the reader goes away.
+  void Produce() {
+    for (;;) {
+      const bool more = ParseNextRead();
+      const bool done = !more || at_end;
+      if (!done && fill->queue.size() == (run_open ? 1u : 0u)) {
+        continue;  // nothing complete yet (a long text run): parse on into the same batch
+      }
+      Batch* next = nullptr;
+      if (!done) {
+        std::unique_lock lock(mutex);
+        handed_back.wait(lock, [this] { return stop || !free.empty(); });
+        if (stop) {
+          return;
+        }
+        next = free.front();
+        free.pop_front();
+      }
+      if (next != nullptr) {
+        next->Clear();
+        MoveOpenRun(*fill, *next);
+      } else if (run_open) {  // parsing stopped inside a run: the run is not complete
+        run_open = false;
+        fill->text.resize(fill->queue.back().text_begin);
+        fill->queue.pop_back();
+      }
+      {
+        std::lock_guard lock(mutex);
+        full.push_back(fill);
+        finished = done;
+      }
+      handed_over.notify_one();
+      if (done) {
+        return;
+      }
+      fill = next;
+    }
+  }
+
+  void StartReadAhead() {
+    read_ahead = true;
+    out = nullptr;
+    for (int i = 1; i < kBatches; ++i) {
+      free.push_back(&batches[static_cast<std::size_t>(i)]);
+    }
+    thread = std::thread([this] { Produce(); });
+  }
+
+  // With read-ahead: hands the drained batch back and waits for the next. False at the end.
+  bool TakeNextBatch() {
+    std::unique_lock lock(mutex);
+    if (out != nullptr) {
+      free.push_back(out);
+      out = nullptr;
+      handed_back.notify_one();
+    }
+    head = 0;
+    current = kNone;
+    handed_over.wait(lock, [this] { return !full.empty() || finished; });
+    if (full.empty()) {
+      return false;
+    }
+    out = full.front();
+    full.pop_front();
+    return true;
+  }
+
+  const Queued& Current() const { return out->queue[current]; }
 };
 
 XmlStream::XmlStream() : parser_(std::make_unique<Parser>()) {}
@@ -358,7 +490,7 @@ XmlStream::XmlStream() : parser_(std::make_unique<Parser>()) {}
 XmlStream::~XmlStream() = default;
 
 Result<std::unique_ptr<XmlStream>> XmlStream::Open(const std::filesystem::path& path,
-                                                   std::string display_name) {
+                                                   std::string display_name, ReadAhead read_ahead) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return MakeError(ErrorCode::kNotFound, display_name + ": file not found");
@@ -381,17 +513,23 @@ Result<std::unique_ptr<XmlStream>> XmlStream::Open(const std::filesystem::path& 
   }
   // NONET and no NOENT/DTDLOAD/HUGE (common/xml.h).
   xmlCtxtUseOptions(p.ctxt.get(), kHardenedXmlOptions);
+  if (read_ahead == ReadAhead::kOnItsOwnThread) {
+    p.StartReadAhead();
+  }
   return stream;
 }
 
 XmlStream::Event XmlStream::Next() {
   Parser& p = *parser_;
   for (;;) {
-    if (p.head < p.Ready()) {
-      p.current = p.head++;
-      return p.queue[p.current].event;
+    if (p.out != nullptr) {
+      const std::size_t ready = p.out->queue.size() - (!p.read_ahead && p.run_open ? 1 : 0);
+      if (p.head < ready) {
+        p.current = p.head++;
+        return p.out->queue[p.current].event;
+      }
     }
-    if (!p.Feed()) {
+    if (!(p.read_ahead ? p.TakeNextBatch() : p.FeedInline())) {
       break;
     }
   }
@@ -411,33 +549,33 @@ XmlStream::Event XmlStream::Next() {
 
 std::string_view XmlStream::local_name() const {
   const Parser& p = *parser_;
-  return p.current != kNone ? View(p.queue[p.current].name) : std::string_view();
+  return p.current != kNone ? View(p.Current().name) : std::string_view();
 }
 
 std::string_view XmlStream::namespace_uri() const {
   const Parser& p = *parser_;
-  return p.current != kNone ? View(p.queue[p.current].uri) : std::string_view();
+  return p.current != kNone ? View(p.Current().uri) : std::string_view();
 }
 
 const void* XmlStream::name_key() const {
   const Parser& p = *parser_;
-  return p.current != kNone ? p.queue[p.current].name : nullptr;
+  return p.current != kNone ? p.Current().name : nullptr;
 }
 
 const void* XmlStream::namespace_key() const {
   const Parser& p = *parser_;
-  return p.current != kNone ? p.queue[p.current].uri : nullptr;
+  return p.current != kNone ? p.Current().uri : nullptr;
 }
 
 std::string XmlStream::attribute(const char* name, const char* namespace_uri) const {
   const Parser& p = *parser_;
-  if (p.current == kNone || p.queue[p.current].event != Event::kStart) {
+  if (p.current == kNone || p.Current().event != Event::kStart) {
     return {};
   }
-  const Parser::Queued& q = p.queue[p.current];
+  const Parser::Queued& q = p.Current();
   const std::string_view wanted(name);
   for (std::size_t i = 0; i < q.attributes_count; ++i) {
-    const Parser::Attribute& a = p.attributes[q.attributes_begin + i];
+    const Parser::Attribute& a = p.out->attributes[q.attributes_begin + i];
     bool match = false;
     if (namespace_uri != nullptr) {
       match = View(a.local_name) == wanted && View(a.uri) == namespace_uri;
@@ -450,7 +588,7 @@ std::string XmlStream::attribute(const char* name, const char* namespace_uri) co
               wanted.ends_with(View(a.local_name));
     }
     if (match) {
-      return p.text.substr(a.value_begin, a.value_size);
+      return p.out->text.substr(a.value_begin, a.value_size);
     }
   }
   return {};
@@ -458,21 +596,23 @@ std::string XmlStream::attribute(const char* name, const char* namespace_uri) co
 
 std::string_view XmlStream::text() const {
   const Parser& p = *parser_;
-  if (p.current == kNone || p.queue[p.current].event != Event::kText) {
+  if (p.current == kNone || p.Current().event != Event::kText) {
     return {};
   }
-  const Parser::Queued& q = p.queue[p.current];
-  return std::string_view(p.text).substr(q.text_begin, q.text_size);
+  const Parser::Queued& q = p.Current();
+  return std::string_view(p.out->text).substr(q.text_begin, q.text_size);
 }
 
 std::uint64_t XmlStream::line() const {
+  // With no current event the parser has finished (Next() returned kEndOfDocument or kError),
+  // so its position may be read from this thread.
   const Parser& p = *parser_;
-  return p.current != kNone ? p.queue[p.current].line : p.ParserLine();
+  return p.current != kNone ? p.Current().line : p.ParserLine();
 }
 
 int XmlStream::depth() const {
   const Parser& p = *parser_;
-  return p.current != kNone ? p.queue[p.current].depth : 0;
+  return p.current != kNone ? p.Current().depth : 0;
 }
 
 namespace {

@@ -198,7 +198,10 @@ class RecordCollector final : public noark5::ArkivstrukturHandler {
 
 Result<std::vector<checks::ArchiveRecord>> ReadArchiveRecords(
     const std::filesystem::path& extraction_dir) {
-  auto stream = noark5::XmlStream::Open(extraction_dir / "arkivstruktur.xml", "arkivstruktur.xml");
+  // libxml2 parses on a thread of its own while this one builds the records: the archive phase
+  // of a cycle is the only large work in flight once the case system has been read.
+  auto stream = noark5::XmlStream::Open(extraction_dir / "arkivstruktur.xml", "arkivstruktur.xml",
+                                        noark5::XmlStream::ReadAhead::kOnItsOwnThread);
   if (!stream.ok()) {
     return stream.error();
   }

@@ -491,29 +491,40 @@ Result<std::uint64_t> Store::RecordBaselines(std::span<const checks::Baseline> b
       return MakeError(ErrorCode::kIo, "store: cannot count baselines");
     }
     Sha256 digest;
-    constexpr std::size_t kRowsPerStatement = 200;
-    for (std::size_t start = 0; start < sorted.size(); start += kRowsPerStatement) {
-      const std::size_t end = std::min(sorted.size(), start + kRowsPerStatement);
+    // 200 rows per statement (PostgreSQL round trips); the statement's SQL is built once.
+    constexpr std::size_t per_statement = 200;
+    const auto sql_for = [](std::size_t rows) {
       std::string sql =
           "INSERT INTO baselines (document_key, sha256, byte_size, metadata_fingerprint, "
           "locked_at, recorded_at) VALUES ";
-      std::vector<SqlValue> params;
-      params.reserve((end - start) * 6);
+      for (std::size_t r = 0; r < rows; ++r) {
+        sql += (r == 0 ? "(" : ", (");
+        for (std::size_t k = 1; k <= 6; ++k) {
+          sql += "$" + std::to_string(r * 6 + k) + (k < 6 ? ", " : ")");
+        }
+      }
+      return sql + " ON CONFLICT (document_key) DO NOTHING";
+    };
+    const std::string full_sql = sql_for(per_statement);
+    std::vector<SqlValue> params;
+    for (std::size_t start = 0; start < sorted.size(); start += per_statement) {
+      const std::size_t end = std::min(sorted.size(), start + per_statement);
+      params.clear();
       for (std::size_t i = start; i < end; ++i) {
         const checks::Baseline& b = *sorted[i];
-        const std::size_t n = params.size();
-        sql += (i == start ? "(" : ", (");
-        for (std::size_t k = 1; k <= 6; ++k) {
-          sql += "$" + std::to_string(n + k) + (k < 6 ? ", " : ")");
-        }
         params.insert(params.end(),
                       {b.document_key, b.sha256, Num(static_cast<std::int64_t>(b.size)),
                        b.metadata_fingerprint, Num(b.locked_at), Num(b.recorded_at)});
-        digest.Update(b.document_key + " " + b.sha256 + " " + std::to_string(b.size) + " " +
-                      b.metadata_fingerprint + "\n");
+        const std::string size = std::to_string(b.size);
+        for (std::string_view part :
+             {std::string_view(b.document_key), std::string_view(" "), std::string_view(b.sha256),
+              std::string_view(" "), std::string_view(size), std::string_view(" "),
+              std::string_view(b.metadata_fingerprint), std::string_view("\n")}) {
+          digest.Update(part);
+        }
       }
-      sql += " ON CONFLICT (document_key) DO NOTHING";
-      ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_, sql, std::move(params)));
+      const std::string tail = end - start == per_statement ? std::string() : sql_for(end - start);
+      ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_, tail.empty() ? full_sql : tail, std::move(params)));
     }
     auto after_rows = Q(*db_, "SELECT COUNT(*) FROM baselines");
     if (!after_rows.ok() || after_rows->empty()) {

@@ -17,7 +17,8 @@
 // (libxml2 2.9.14's reader with a plugged-in schema drops well-formedness errors, and crashes
 // if its error handler is set after the schema; a separate SAX validation pass avoids both.)
 //
-// Threading: one XmlStream per thread; a compiled Schema may be shared by several streams.
+// Threading: one XmlStream per thread (with ReadAhead::kOnItsOwnThread it runs one more of its
+// own, joined when the stream is destroyed); a compiled Schema may be shared by several streams.
 // Error messages never contain document text (libxml2 messages are passed through
 // RedactXmlMessage).
 #pragma once
@@ -57,10 +58,17 @@ class XmlStream {
   enum class Event { kStart, kText, kEnd, kEndOfDocument, kError };
   static constexpr std::size_t kMaxTextBytes = 10'000'000;
 
+  // kOnItsOwnThread: libxml2 parses on a thread of the stream's own, a few reads ahead of the
+  // caller, so parsing and what the caller does with the events take a core each. For a caller
+  // that has the machine to itself (a check cycle's archive phase); validate already runs the
+  // XSD pass, the journals and the hashing beside its readers and parses inline.
+  enum class ReadAhead { kInline, kOnItsOwnThread };
+
   // Opens `path`; `display_name` is used in messages (usually the path relative to the
   // extraction). Fails with kNotFound/kIo if the file cannot be opened.
   static Result<std::unique_ptr<XmlStream>> Open(const std::filesystem::path& path,
-                                                 std::string display_name);
+                                                 std::string display_name,
+                                                 ReadAhead read_ahead = ReadAhead::kInline);
   ~XmlStream();
   XmlStream(const XmlStream&) = delete;
   XmlStream& operator=(const XmlStream&) = delete;

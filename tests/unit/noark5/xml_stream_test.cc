@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "noark5/arkivstruktur.h"
+#include "noark5/writer.h"
 #include "support/test_paths.h"
 
 namespace arkivvakt::noark5 {
@@ -103,6 +104,126 @@ TEST(HardenedXml, HugeSingleTextNodeStopsAtTheLibraryLimit) {
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().message.find("arkivstruktur.xml:2"), std::string::npos)
       << result.error().message;
+}
+
+// Everything a reader can see of a file, event by event, and how it ends.
+std::string Transcript(const std::filesystem::path& path, XmlStream::ReadAhead mode) {
+  auto opened = XmlStream::Open(path, "x.xml", mode);
+  if (!opened.ok()) {
+    return "cannot open: " + opened.error().message;
+  }
+  XmlStream& s = **opened;
+  std::string out;
+  for (;;) {
+    switch (s.Next()) {
+      case XmlStream::Event::kStart:
+        out += "S " + std::string(s.local_name()) + " {" + std::string(s.namespace_uri()) + "} " +
+               std::to_string(s.line()) + "/" + std::to_string(s.depth()) +
+               " type=" + s.attribute("type", "http://www.w3.org/2001/XMLSchema-instance") +
+               " id=" + s.attribute("id") + "\n";
+        break;
+      case XmlStream::Event::kText:
+        out += "T [" + std::string(s.text()) + "] " + std::to_string(s.line()) + "/" +
+               std::to_string(s.depth()) + "\n";
+        break;
+      case XmlStream::Event::kEnd:
+        out += "E " + std::string(s.local_name()) + " " + std::to_string(s.line()) + "/" +
+               std::to_string(s.depth()) + "\n";
+        break;
+      case XmlStream::Event::kEndOfDocument:
+        return out + "END";
+      case XmlStream::Event::kError:
+        return out + "ERROR " + s.error().message;
+    }
+  }
+}
+
+void ExpectSameInBothModes(const std::filesystem::path& path) {
+  const std::string inline_read = Transcript(path, XmlStream::ReadAhead::kInline);
+  const std::string ahead = Transcript(path, XmlStream::ReadAhead::kOnItsOwnThread);
+  EXPECT_EQ(inline_read, ahead) << path;  // (printed whole only when they differ)
+}
+
+TEST(XmlStreamEvents, TextRunsCommentsCdataEntitiesAndAttributesAsATreeWouldHaveThem) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.path() / "x.xml",
+                     "<?xml version=\"1.0\"?>\n<a xmlns=\"urn:a\" id=\"x &amp; y\">\n"
+                     "  <b>one<!-- c -->two<![CDATA[<three>]]>four &amp; &#x41;</b>\n"
+                     "  <c/>\n  <d>   </d><?pi x?></a>\n");
+  EXPECT_EQ(Transcript(dir.path() / "x.xml", XmlStream::ReadAhead::kInline),
+            "S a {urn:a} 2/0 type= id=x & y\n"
+            "S b {urn:a} 3/1 type= id=\n"
+            "T [one] 3/2\n"
+            "T [two] 3/2\n"
+            "T [<three>] 3/2\n"
+            "T [four & A] 3/2\n"
+            "E b 3/1\n"
+            "S c {urn:a} 4/1 type= id=\n"
+            "E c 4/1\n"
+            "S d {urn:a} 5/1 type= id=\n"
+            "E d 5/1\n"
+            "E a 2/0\n"
+            "END");
+  ExpectSameInBothModes(dir.path() / "x.xml");
+}
+
+TEST(XmlStreamEvents, ReadingAheadOnItsOwnThreadGivesExactlyTheSameEvents) {
+  testing::TempDir dir;
+  GeneratorOptions g;
+  g.dir = dir.path() / "uttrekk";
+  g.mapper_per_arkivdel = 150;  // arkivstruktur.xml over 1 MB: many batches handed over
+  g.write_document_files = false;
+  ASSERT_TRUE(GenerateExtraction(g).ok());
+  ASSERT_GT(std::filesystem::file_size(g.dir / "arkivstruktur.xml"), 1u << 20);
+  ExpectSameInBothModes(g.dir / "arkivstruktur.xml");
+  ExpectSameInBothModes(g.dir / "loependeJournal.xml");
+
+  // A text run across many reads and batches, then more elements.
+  const std::string long_text(3 << 20, 'x');
+  testing::WriteFile(dir.path() / "long.xml",
+                     std::string(kRoot) + "<systemID>" + long_text + "</systemID><a>b</a></arkiv>");
+  ExpectSameInBothModes(dir.path() / "long.xml");
+  EXPECT_NE(Transcript(dir.path() / "long.xml", XmlStream::ReadAhead::kOnItsOwnThread)
+                .find("T [" + long_text + "] 1/2"),
+            std::string::npos);
+
+  // Cut in the middle: the same events, then the same error with the same line.
+  const std::string whole = testing::ReadFile(g.dir / "arkivstruktur.xml");
+  testing::WriteFile(dir.path() / "cut.xml", whole.substr(0, whole.size() / 2));
+  ExpectSameInBothModes(dir.path() / "cut.xml");
+  EXPECT_NE(Transcript(dir.path() / "cut.xml", XmlStream::ReadAhead::kOnItsOwnThread).find("ERROR"),
+            std::string::npos);
+
+  // Refusals: a DOCTYPE, an undeclared entity, a text node over the limit.
+  testing::WriteFile(dir.path() / "doctype.xml",
+                     "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY e \"x\">]>\n<a>&e;</a>");
+  testing::WriteFile(dir.path() / "entity.xml", std::string(kRoot) + "<b>&nope;</b></arkiv>");
+  testing::WriteFile(
+      dir.path() / "huge.xml",
+      std::string(kRoot) + "<b>" + std::string(XmlStream::kMaxTextBytes + 1, 'y') + "</b></arkiv>");
+  for (const char* name : {"doctype.xml", "entity.xml", "huge.xml"}) {
+    ExpectSameInBothModes(dir.path() / name);
+    EXPECT_NE(Transcript(dir.path() / name, XmlStream::ReadAhead::kOnItsOwnThread).find("ERROR"),
+              std::string::npos)
+        << name;
+  }
+}
+
+TEST(XmlStreamEvents, AReaderThatStopsEarlyEndsTheParsingThread) {
+  testing::TempDir dir;
+  GeneratorOptions g;
+  g.dir = dir.path() / "uttrekk";
+  g.mapper_per_arkivdel = 150;
+  g.write_document_files = false;
+  ASSERT_TRUE(GenerateExtraction(g).ok());
+  for (int i = 0; i < 20; ++i) {
+    auto opened = XmlStream::Open(g.dir / "arkivstruktur.xml", "arkivstruktur.xml",
+                                  XmlStream::ReadAhead::kOnItsOwnThread);
+    ASSERT_TRUE(opened.ok());
+    for (int e = 0; e < 100 * i; ++e) {
+      ASSERT_NE((*opened)->Next(), XmlStream::Event::kError);
+    }
+  }  // each stream destroyed mid-file: the destructor stops and joins its thread
 }
 
 TEST(HardenedXml, MissingFileIsNotFound) {
