@@ -156,10 +156,10 @@ struct XmlStream::Parser {
   std::mutex mutex;
   std::condition_variable handed_over;  // a full batch, or finished
   std::condition_variable handed_back;  // a free batch, or stop
-  std::deque<Batch*> full;
-  std::deque<Batch*> free;
-  bool finished = false;  // the parsing thread has handed over its last batch
-  bool stop = false;      // the reader is going away
+  std::deque<Batch*> full_batches;      // handed over, oldest first
+  std::deque<Batch*> free_batches;      // handed back
+  bool finished = false;                // the parsing thread has handed over its last batch
+  bool stop = false;                    // the reader is going away
   std::thread thread;
 
   ~Parser() {
@@ -426,12 +426,12 @@ struct XmlStream::Parser {
       Batch* next = nullptr;
       if (!done) {
         std::unique_lock lock(mutex);
-        handed_back.wait(lock, [this] { return stop || !free.empty(); });
+        handed_back.wait(lock, [this] { return stop || !free_batches.empty(); });
         if (stop) {
           return;
         }
-        next = free.front();
-        free.pop_front();
+        next = free_batches.front();
+        free_batches.pop_front();
       }
       if (next != nullptr) {
         next->Clear();
@@ -443,7 +443,7 @@ struct XmlStream::Parser {
       }
       {
         std::lock_guard lock(mutex);
-        full.push_back(fill);
+        full_batches.push_back(fill);
         finished = done;
       }
       handed_over.notify_one();
@@ -458,7 +458,7 @@ struct XmlStream::Parser {
     read_ahead = true;
     out = nullptr;
     for (int i = 1; i < kBatches; ++i) {
-      free.push_back(&batches[static_cast<std::size_t>(i)]);
+      free_batches.push_back(&batches[static_cast<std::size_t>(i)]);
     }
     thread = std::thread([this] { Produce(); });
   }
@@ -467,18 +467,18 @@ struct XmlStream::Parser {
   bool TakeNextBatch() {
     std::unique_lock lock(mutex);
     if (out != nullptr) {
-      free.push_back(out);
+      free_batches.push_back(out);
       out = nullptr;
       handed_back.notify_one();
     }
     head = 0;
     current = kNone;
-    handed_over.wait(lock, [this] { return !full.empty() || finished; });
-    if (full.empty()) {
+    handed_over.wait(lock, [this] { return !full_batches.empty() || finished; });
+    if (full_batches.empty()) {
       return false;
     }
-    out = full.front();
-    full.pop_front();
+    out = full_batches.front();
+    full_batches.pop_front();
     return true;
   }
 
