@@ -178,12 +178,14 @@ struct XmlStream::Parser {
     return l > 0 ? static_cast<std::uint64_t>(l) : 0;
   }
 
+  // Ends the read: the callbacks ignore the rest of the current read and no further read is
+  // parsed. (Not xmlStopParser: called from inside a SAX callback it frees the parser's input
+  // under libxml2 2.9.14's feet.)
   void Refuse(ErrorCode code, const std::string& why) {
     if (!refused) {
       refused =
           MakeError(code, owner->display_name_ + ":" + std::to_string(ParserLine()) + ": " + why);
     }
-    xmlStopParser(ctxt.get());
   }
 
   void CloseRun() {
@@ -648,19 +650,110 @@ class ThreadErrorScope {
 
 }  // namespace
 
+// The schema pass's own SAX layer, under the validator plugged in by xmlSchemaSAXPlug: it sees
+// the same events as the validator and ends the pass when a text run passes the reader's limit,
+// so the pass never holds or concatenates much more than that (libxml2's validator grows the
+// text of a simple-typed element by concatenation: time quadratic in its length).
+struct TextBound {
+  xmlParserCtxt* ctxt = nullptr;
+  std::size_t run = 0;
+  bool over = false;
+
+  static TextBound& Of(void* ctx) { return *static_cast<TextBound*>(ctx); }
+
+  // Over the limit, the pass ends after the current read (xmlStopParser from inside a callback
+  // frees the parser's input under libxml2 2.9.14's feet), so at most one read more is seen.
+  static void OnText(void* ctx, const xmlChar* /*chars*/, int length) {
+    TextBound& b = Of(ctx);
+    b.run += static_cast<std::size_t>(std::max(length, 0));
+    b.over = b.over || b.run > XmlStream::kMaxTextBytes;
+  }
+
+  static void OnStart(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*, int,
+                      const xmlChar**, int, int, const xmlChar**) {
+    Of(ctx).run = 0;
+  }
+
+  static void OnEnd(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) { Of(ctx).run = 0; }
+
+  static void OnMarkup(void* ctx, const xmlChar*) { Of(ctx).run = 0; }
+
+  // Where the validator is in the file, for its messages (a plugged validator has no parser).
+  static int Locate(void* ctx, const char** file,
+                    unsigned long* line) {  // NOLINT(google-runtime-int)
+    const TextBound& b = Of(ctx);
+    if (file != nullptr) {
+      *file = nullptr;
+    }
+    if (line != nullptr) {
+      *line = b.ctxt != nullptr && b.ctxt->input != nullptr && b.ctxt->input->line > 0
+                  ? static_cast<unsigned long>(b.ctxt->input->line)  // NOLINT(google-runtime-int)
+                  : 0;
+    }
+    return 0;
+  }
+};
+
 SchemaValidation ValidateWithSchema(const std::filesystem::path& path, const Schema& schema) {
   SchemaValidation out;
   ThreadErrorScope scope(&out);
-  XmlSchemaValidCtxt ctxt(xmlSchemaNewValidCtxt(schema.get()));
-  if (!ctxt) {
+  XmlSchemaValidCtxt vctxt(xmlSchemaNewValidCtxt(schema.get()));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!vctxt || fd.get() < 0) {
     out.well_formed = false;
     return out;
   }
-  xmlSchemaSetValidStructuredErrors(ctxt.get(), CollectValidationIssue, &out);
-  const int rc = xmlSchemaValidateFile(ctxt.get(), path.c_str(), kHardenedXmlOptions);
-  if (rc < 0) {
+  (void)::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  xmlSchemaSetValidStructuredErrors(vctxt.get(), CollectValidationIssue, &out);
+  xmlSAXHandler handler{};
+  handler.initialized = XML_SAX2_MAGIC;
+  handler.startElementNs = &TextBound::OnStart;
+  handler.endElementNs = &TextBound::OnEnd;
+  handler.characters = &TextBound::OnText;
+  handler.ignorableWhitespace = &TextBound::OnText;
+  handler.cdataBlock = &TextBound::OnText;
+  handler.comment = &TextBound::OnMarkup;
+  // Parser errors go to this thread's structured handler (ThreadErrorScope), as the validator's do.
+  TextBound bound;
+  xmlSAXHandler* sax = &handler;
+  void* user = &bound;
+  xmlSchemaSAXPlugPtr plug = xmlSchemaSAXPlug(vctxt.get(), &sax, &user);
+  if (plug == nullptr) {
+    out.well_formed = false;
+    return out;
+  }
+  ParserCtxt ctxt(xmlCreatePushParserCtxt(sax, user, nullptr, 0, path.c_str()));
+  if (!ctxt) {
+    xmlSchemaSAXUnplug(plug);
+    out.well_formed = false;
+    return out;
+  }
+  bound.ctxt = ctxt.get();
+  xmlSchemaValidateSetLocator(vctxt.get(), &TextBound::Locate, &bound);
+  xmlCtxtUseOptions(ctxt.get(), kHardenedXmlOptions);
+  std::vector<char> buffer(kReadBytes);
+  for (;;) {
+    ssize_t n = 0;
+    do {
+      n = ::read(fd.get(), buffer.data(), buffer.size());
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      if (n < 0) {
+        out.well_formed = false;  // the reader of the same file reports it
+      } else {
+        xmlParseChunk(ctxt.get(), nullptr, 0, /*terminate=*/1);
+      }
+      break;
+    }
+    if (xmlParseChunk(ctxt.get(), buffer.data(), static_cast<int>(n), /*terminate=*/0) != 0 ||
+        bound.over) {
+      break;
+    }
+  }
+  if (bound.over || ctxt->wellFormed == 0) {
     out.well_formed = false;
   }
+  xmlSchemaSAXUnplug(plug);
   return out;
 }
 

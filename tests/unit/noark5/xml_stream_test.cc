@@ -250,6 +250,35 @@ TEST(SchemaValidation, ReportsInvalidValuesWithLineAndWithoutTheValue) {
   EXPECT_TRUE(v.well_formed);
 }
 
+TEST(SchemaValidation, ATextNodeOverTheParserLimitStopsThePassInsteadOfGrowingWithIt) {
+  // The schema pass reads the file itself; it must hold the same 10 MB limit on a text run as
+  // the reader does (libxml2's validator concatenates text, so without a bound a long run costs
+  // time quadratic in its length). It stops, and leaves the report to the reader.
+  testing::TempDir dir;
+  testing::WriteFile(
+      dir.path() / "s.xsd",
+      "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:t\" "
+      "xmlns=\"urn:t\" elementFormDefault=\"qualified\"><xs:element name=\"d\" "
+      "type=\"xs:string\"/></xs:schema>");
+  // Three times the limit: the pass must end cleanly well before the end of the file.
+  testing::WriteFile(dir.path() / "x.xml", "<?xml version=\"1.0\"?>\n<d xmlns=\"urn:t\">" +
+                                               std::string(3 * XmlStream::kMaxTextBytes, 'k') +
+                                               "</d>");
+  auto schema = Schema::Load(dir.path() / "s.xsd");
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
+  const SchemaValidation v = ValidateWithSchema(dir.path() / "x.xml", **schema);
+  EXPECT_FALSE(v.well_formed);
+  EXPECT_EQ(v.issue_count, 0u);
+
+  // At the limit exactly, the file is valid.
+  testing::WriteFile(dir.path() / "ok.xml", "<?xml version=\"1.0\"?>\n<d xmlns=\"urn:t\">" +
+                                                std::string(XmlStream::kMaxTextBytes, 'k') +
+                                                "</d>");
+  const SchemaValidation ok = ValidateWithSchema(dir.path() / "ok.xml", **schema);
+  EXPECT_TRUE(ok.well_formed);
+  EXPECT_EQ(ok.issue_count, 0u);
+}
+
 TEST(SchemaValidation, SchemaThatImportsFromTheNetworkIsRefused) {
   testing::TempDir dir;
   testing::WriteFile(
