@@ -61,13 +61,17 @@ std::string RedactXmlMessage(const char* message) {
       i = end;
       continue;
     }
-    if (m[i] != '\'') {
+    // An apostrophe inside a word ("Couldn't") opens no quotation.
+    const bool in_word = i > 0 && std::isalnum(static_cast<unsigned char>(m[i - 1])) != 0;
+    if (m[i] != '\'' || in_word) {
       out.push_back(m[i++]);
       continue;
     }
     const std::size_t close = m.find('\'', i + 1);
     if (close == std::string_view::npos) {
-      out.append(m.substr(i));
+      // libxml2 shortens long messages, and a long value loses its closing quote: the rest is
+      // still document text.
+      out.append("'…");
       break;
     }
     std::string_view quoted = m.substr(i + 1, close - i - 1);

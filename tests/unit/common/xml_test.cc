@@ -26,6 +26,21 @@ TEST(RedactXmlMessage, KeepsSchemaEnumerationsFacetsAndPunctuation) {
   EXPECT_EQ(RedactXmlMessage("expected '>'"), "expected '>'");
 }
 
+TEST(RedactXmlMessage, AValueCutOffWithoutItsClosingQuoteIsDroppedToo) {
+  // libxml2 shortens long messages: a long value loses its closing quote. What follows the
+  // opening quote is still document text.
+  const std::string m = RedactXmlMessage(
+      "Element '{urn:x}systemID': [facet 'pattern'] The value 'Kari Nordmann 0101701234");
+  EXPECT_EQ(m.find("Kari"), std::string::npos) << m;
+  EXPECT_EQ(m.find("0101701234"), std::string::npos) << m;
+  EXPECT_NE(m.find("}systemID'"), std::string::npos) << m;
+  EXPECT_NE(m.find("[facet 'pattern']"), std::string::npos) << m;
+  EXPECT_NE(m.find("The value '…"), std::string::npos) << m;
+  // An apostrophe inside a word opens no quotation.
+  EXPECT_EQ(RedactXmlMessage("Couldn't find end of Start Tag systemID line 2"),
+            "Couldn't find end of Start Tag systemID line 2");
+}
+
 TEST(RedactXmlMessage, NullIsEmpty) {
   EXPECT_EQ(RedactXmlMessage(nullptr), "");
 }
