@@ -122,9 +122,13 @@ struct SchemaValidation {
   static constexpr std::size_t kMaxIssues = 10000;
 };
 
-// Validates `path` against `schema` in one streaming SAX pass (no network; external entities
-// refused by the process-wide loader). Well-formedness errors are not listed here — the
-// XmlStream reading the same file reports them. Safe to call from any thread.
+// Validates `path` against `schema` in one streaming SAX pass: libxml2's validator plugged into a
+// push parser fed by 256 KiB reads (no network; external entities refused by the process-wide
+// loader). A text run over XmlStream::kMaxTextBytes ends the pass (well_formed = false, as the
+// reader refuses the same run), so a pathological text node costs at most that much (libxml2's
+// own xmlSchemaValidateFile concatenates it, in time quadratic in its length). Well-formedness
+// errors are not listed here — the XmlStream reading the same file reports them. Safe to call
+// from any thread.
 SchemaValidation ValidateWithSchema(const std::filesystem::path& path, const Schema& schema);
 
 }  // namespace arkivvakt::noark5
