@@ -281,7 +281,8 @@ TEST_F(DaemonRun, SigtermStopsCleanlyAndARestartKeepsAlertsAndAcknowledgements) 
 
 // A long cycle to watch the watchdog in: `arkivvakt demo` (without --check-only) generates a
 // municipality and starts the daemon on a fresh store, so the daemon's first cycle is a full one
-// (every document hashed for its baseline, every signature verified) — seconds, where the
+// (every document hashed for its baseline, every signature verified) — 30,000 documents, over a
+// second even with hashing at its floor (at 9,000 it became too short to watch: 0.5 s), where the
 // incremental cycles on a demo that `--check-only` already ran take a fraction of that. The
 // pings come from the event loop while the cycle runs on the pool, so they must keep arriving at
 // about half of WATCHDOG_USEC and never leave a gap as long as WATCHDOG_USEC itself.
@@ -292,7 +293,7 @@ TEST(DaemonWatchdog, PingsKeepComingDuringALongCycle) {
 
   DaemonProcess d;
   ASSERT_EQ(d.Start({ArkivvaktBinary().string(), "demo", "--dir", (dir.path() / "demo").string(),
-                     "--mapper", "3000"},
+                     "--mapper", "10000"},
                     {{"NOTIFY_SOCKET", notify.path().string()}, {"WATCHDOG_USEC", "400000"}},
                     dir.path() / "daemon.log"),
             "");
