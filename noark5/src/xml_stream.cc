@@ -66,7 +66,18 @@ Result<std::shared_ptr<const Schema>> Schema::Load(const std::filesystem::path& 
 
 namespace {
 
-using ParserCtxt = CHandle<xmlParserCtxt, &xmlFreeParserCtxt>;
+// Frees a push parser and the document libxml2 makes on its own for a DOCTYPE's declarations
+// ("SAX compatibility" mode), which xmlFreeParserCtxt leaves to the caller. Refused documents
+// with a DOCTYPE still have their internal subset parsed to the end of the current read.
+void FreeParserCtxt(xmlParserCtxt* ctxt) {
+  if (ctxt->myDoc != nullptr) {
+    xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = nullptr;
+  }
+  xmlFreeParserCtxt(ctxt);
+}
+
+using ParserCtxt = CHandle<xmlParserCtxt, &FreeParserCtxt>;
 
 constexpr std::size_t kReadBytes = std::size_t{256} << 10;  // one reused read buffer
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
