@@ -97,7 +97,6 @@ peer_whole() {
       xmllint --stream --noout --schema '$1/'\$f.xsd '$1/'\$f.xml || exit 1; done
     find '$1/dokumenter' -type f -print0 | xargs -0 sha256sum >/dev/null"
 }
-export -f peer_whole 2>/dev/null || true
 
 # whole DIR LABEL [cold]: validate on a whole extraction vs its peer, 1 and 2 threads.
 whole() {

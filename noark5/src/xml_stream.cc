@@ -82,6 +82,16 @@ using ParserCtxt = CHandle<xmlParserCtxt, &FreeParserCtxt>;
 constexpr std::size_t kReadBytes = std::size_t{256} << 10;  // one reused read buffer
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
+// One read(2) into `buffer`, retried when a signal interrupts it: bytes read, 0 at the end, -1
+// with errno on an error.
+ssize_t ReadSome(int fd, std::vector<char>& buffer) {
+  ssize_t n = 0;
+  do {
+    n = ::read(fd, buffer.data(), buffer.size());
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
 bool IsXmlBlank(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
@@ -388,10 +398,7 @@ struct XmlStream::Parser {
       at_end = true;
       return false;
     }
-    ssize_t n = 0;
-    do {
-      n = ::read(fd.get(), buffer.data(), buffer.size());
-    } while (n < 0 && errno == EINTR);
+    const ssize_t n = ReadSome(fd.get(), buffer);
     if (n < 0) {
       const int err = errno;
       Refuse(ErrorCode::kIo,
@@ -744,10 +751,7 @@ SchemaValidation ValidateWithSchema(const std::filesystem::path& path, const Sch
   xmlCtxtUseOptions(ctxt.get(), kHardenedXmlOptions);
   std::vector<char> buffer(kReadBytes);
   for (;;) {
-    ssize_t n = 0;
-    do {
-      n = ::read(fd.get(), buffer.data(), buffer.size());
-    } while (n < 0 && errno == EINTR);
+    const ssize_t n = ReadSome(fd.get(), buffer);
     if (n <= 0) {
       if (n < 0) {
         out.well_formed = false;  // the reader of the same file reports it

@@ -157,14 +157,20 @@ bool IsNotValidatedNotice(const Finding& f) {
          f.message.find("not validated against a schema") != std::string::npos;
 }
 
-TEST(ValidatorOnGenerated, CleanExtractionHasNoFindings) {
-  testing::TempDir dir;
+// A small clean extraction in `dir`/uttrekk: two arkivdeler, the official schemas when present.
+GeneratorOptions TwoArkivdeler(const testing::TempDir& dir, std::size_t mapper_per_arkivdel) {
   GeneratorOptions g;
   g.dir = dir.path() / "uttrekk";
-  g.mapper_per_arkivdel = 8;
+  g.mapper_per_arkivdel = mapper_per_arkivdel;
   g.arkivdeler = 2;
   g.schema_dir = OfficialV5Schemas();
   g.today = "2026-11-24";
+  return g;
+}
+
+TEST(ValidatorOnGenerated, CleanExtractionHasNoFindings) {
+  testing::TempDir dir;
+  const GeneratorOptions g = TwoArkivdeler(dir, 8);
   auto generated = GenerateExtraction(g);
   ASSERT_TRUE(generated.ok()) << generated.error().message;
   Collector c;
@@ -183,14 +189,9 @@ TEST(ValidatorOnGenerated, CleanExtractionHasNoFindings) {
 
 TEST(ValidatorOnGenerated, RealShapedExtractionInNestedFoldersIsCleanAndItsStrayFilesNamed) {
   testing::TempDir dir;
-  GeneratorOptions g;
-  g.dir = dir.path() / "uttrekk";
-  g.mapper_per_arkivdel = 12;
-  g.arkivdeler = 2;
+  GeneratorOptions g = TwoArkivdeler(dir, 12);
   g.document_shape = GeneratorOptions::DocumentShape::kReal;
   g.document_bytes = 20000;
-  g.schema_dir = OfficialV5Schemas();
-  g.today = "2026-11-24";
   auto generated = GenerateExtraction(g);
   ASSERT_TRUE(generated.ok()) << generated.error().message;
   Collector c;
