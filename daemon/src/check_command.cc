@@ -20,8 +20,9 @@
 #include "commands.h"
 #include "common/clock.h"
 #include "common/text.h"
-#include "cycle_setup.h"
 #include "finding_json.h"
+#include "service/cycle_runner.h"
+#include "service/cycle_setup.h"
 
 namespace arkivvakt::daemon {
 
@@ -80,38 +81,29 @@ int RunCheckCommand(const CheckArgs& args) {
   if (!store.ok()) {
     return Fail(store.error().message);
   }
-  auto run_id = (*store)->BeginRun(now);
-  if (!run_id.ok()) {
-    return Fail(run_id.error().message);
+  auto run = service::RunAndRecordCycle(*options, **source, **store, now, clock, nullptr);
+  if (!run.ok()) {
+    return Fail(run.error().message);
   }
-  auto report = engine::RunCycle(*options, **source, store->get(), now);
-  if (!report.ok()) {
-    (void)(*store)->EndRun(*run_id, now, checks::RunOutcome::kFailed, {});
-    return Fail(report.error().message);
+  if (!run->report.has_value()) {
+    return Fail(run->failures.front());
   }
+  const engine::CycleReport* const report = &*run->report;
+  const std::int64_t* const run_id = &run->run_id;
   if (!report->archive_index_error.empty()) {
     std::cerr << "arkivvakt check: warning: " << report->archive_index_error << "\n";
   }
-  std::map<std::string, std::int64_t> by_check;
+  const std::map<std::string, std::int64_t>& by_check = run->findings_by_check;
   std::int64_t by_severity[4] = {0, 0, 0, 0};
   int worst = -1;
   for (const Finding& f : report->findings) {
-    ++by_check[f.check];
     ++by_severity[static_cast<int>(f.severity)];
     worst = std::max(worst, static_cast<int>(f.severity));
   }
-  std::vector<checks::CheckCount> counts;
-  for (const auto& [check, n] : by_check) {
-    counts.push_back({check, n});
-  }
   const bool input_failed = std::any_of(report->not_run.begin(), report->not_run.end(),
                                         [](const engine::NotRun& n) { return n.input_failed; });
-  const Instant ended = now + std::chrono::duration_cast<std::chrono::seconds>(report->duration);
-  if (Status s = (*store)->EndRun(
-          *run_id, ended,
-          input_failed ? checks::RunOutcome::kFailed : checks::RunOutcome::kSucceeded, counts);
-      !s.ok()) {
-    return Fail(s.error().message);
+  if (run->store_failed) {
+    return Fail(run->failures.back());
   }
 
   if (args.format == "json") {

@@ -1,5 +1,8 @@
-// arkivvakt config check FILE   validates FILE: "FILE: ok" and exit 0, or every problem as
-//                               FILE:LINE:COLUMN on stderr and exit 2
+// arkivvakt config check FILE   validates FILE exactly as start-up and a reload do: "FILE: ok"
+//                               and exit 0, or every syntax problem as FILE:LINE:COLUMN (then
+//                               the first problem of addresses, files, packs and secrets) on
+//                               stderr and exit 2; warnings (secret files others can read)
+//                               on stderr
 // arkivvakt config print FILE   the effective configuration as TOML (defaults filled in,
 //                               secrets redacted)
 // Hidden, for the build and its tests: `config example` writes etc/arkivvakt.toml and
@@ -9,7 +12,8 @@
 #include <string>
 
 #include "commands.h"
-#include "config.h"
+#include "config/config.h"
+#include "service/runtime.h"
 
 namespace arkivvakt::daemon {
 
@@ -22,6 +26,15 @@ int RunCheck(const std::string& file) {
       std::cerr << e << '\n';
     }
     return kExitError;
+  }
+  // What start-up and a reload check beyond the syntax: addresses, files, packs, secrets.
+  auto runtime = service::BuildRuntime(check.config);
+  if (!runtime.ok()) {
+    std::cerr << runtime.error().message << '\n';
+    return kExitError;
+  }
+  for (const std::string& w : (*runtime)->warnings) {
+    std::cerr << file << ": warning: " << w << '\n';
   }
   std::cout << file << ": ok\n";
   return kExitOk;

@@ -18,7 +18,7 @@
 #include "common/clock.h"
 #include "common/sha256.h"
 #include "engine/municipality.h"
-#include "run_command.h"
+#include "service/daemon.h"
 
 #include <sys/stat.h>
 
@@ -179,7 +179,7 @@ int RunDemo(const DemoArgs& args) {
         << "(tokens in " << (root / "tokens.txt").string() << "; the ground truth in "
         << (root / "ground-truth.json").string() << ")\n\n"
         << std::flush;
-    return RunDaemon((root / "arkivvakt.toml").string());
+    return service::RunDaemon(root / "arkivvakt.toml");
   }
   if (args.format == "text") {
     std::cout << "One check cycle — the same as `arkivvakt check --config "

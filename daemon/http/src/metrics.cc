@@ -26,8 +26,6 @@ namespace arkivvakt::http {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kFamilyNames = {"REC",   "FIX", "LOCK", "SIG", "RET",
-                                                          "SHRED", "DL",  "ACC",  "N5"};
 constexpr std::array<std::string_view, 3> kSinkNames = {"alertmanager", "webhook", "journal"};
 constexpr std::array<Severity, 4> kSeverities = {Severity::kInfo, Severity::kWarning,
                                                  Severity::kHigh, Severity::kCritical};
@@ -166,19 +164,6 @@ prometheus::Histogram::BucketBoundaries HttpBuckets() {
 }
 
 }  // namespace
-
-std::string_view FamilyName(Family family) {
-  return kFamilyNames[static_cast<std::size_t>(family)];
-}
-
-std::optional<Family> ParseFamily(std::string_view name) {
-  for (std::size_t i = 0; i < kFamilyNames.size(); ++i) {
-    if (kFamilyNames[i] == name) {
-      return static_cast<Family>(i);
-    }
-  }
-  return std::nullopt;
-}
 
 std::string_view SinkName(Sink sink) {
   return kSinkNames[static_cast<std::size_t>(sink)];

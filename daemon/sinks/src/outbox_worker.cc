@@ -49,8 +49,7 @@ Result<DeliveryCounts> DeliverDue(alerts::OutboxStore& outbox, const SenderMap& 
   return counts;
 }
 
-Result<ResendCounts> ResendOpenToAlertmanager(alerts::AlertStore& alerts,
-                                              const AlertmanagerSender& sender,
+Result<ResendCounts> ResendOpenToAlertmanager(alerts::AlertStore& alerts, const Sender& sender,
                                               const alerts::SinkSelection& sinks, TimePoint now) {
   Result<std::vector<std::string>> bodies = alerts::AlertmanagerResendBodies(alerts, sinks, now);
   if (!bodies.ok()) {

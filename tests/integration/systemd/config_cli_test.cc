@@ -21,11 +21,94 @@ class ConfigCliTest : public ::testing::Test {
   TempDir dir_;
 };
 
-TEST_F(ConfigCliTest, CheckSaysOk) {
-  const auto file = SourceDir() / "etc/arkivvakt.minimal.toml";
+// A runnable configuration: an extraction, a case-system export and a trust anchor that exist
+// (the demo municipality's), with `extra` TOML appended.
+std::string RunnableConfig(const std::filesystem::path& demo, const std::string& extra = "") {
+  return "[daemon]\nstate_dir = \"" + (demo / "state").string() +
+         "\"\n[server]\nlisten = \"127.0.0.1:0\"\n[archive]\npath = \"" +
+         (demo / "arkiv").string() + "\"\n[casesystem]\npath = \"" + (demo / "fagsystem").string() +
+         "\"\n" + extra;
+}
+
+class ConfigCheckMatchesStartUp : public ConfigCliTest {
+ protected:
+  void SetUp() override {
+    demo_ = dir_.path() / "demo";
+    const CommandResult r = Run({"demo", "--dir", demo_.string(), "--check-only"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  std::filesystem::path demo_;
+};
+
+TEST_F(ConfigCheckMatchesStartUp, CheckSaysOkOnARunnableFile) {
+  const auto file = dir_.path() / "ok.toml";
+  WriteFile(file, RunnableConfig(demo_, "[signing]\ntrust = [\"" +
+                                            (demo_ / "trust/root.pem").string() + "\"]\n"));
   const CommandResult r = Run({"config", "check", file.string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, file.string() + ": ok\n");
+  EXPECT_EQ(r.err, "");
+}
+
+// Each of these files `run` refuses at start-up; `config check` must refuse it too, with the
+// same reason, and exit 2 (it used to say "ok" to all six).
+TEST_F(ConfigCheckMatchesStartUp, RefusesEveryFileStartUpRefuses) {
+  const auto not_a_pack = dir_.path() / "not-a-pack.toml";
+  WriteFile(not_a_pack, "this is = not a rule pack\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // 192.0.2.0/24 is TEST-NET-1: never an address of this host.
+      {"[server]\nlisten = \"192.0.2.1:8470\"\n", "cannot be bound"},
+      {"[rules]\npacks = [\"no-such-pack\"]\n", "no-such-pack"},
+      {"[rules]\npacks = [\"" + not_a_pack.string() + "\"]\n", "not-a-pack.toml"},
+      {"[alerts.webhook]\nurl = \"http://127.0.0.1:9/hook\"\nsecret_file = \"" +
+           (dir_.path() / "missing.secret").string() + "\"\n",
+       "secret_file"},
+      {"[signing]\ntrust = [\"" + (dir_.path() / "missing-root.pem").string() + "\"]\n",
+       "missing-root.pem"},
+      {"[alerts.alertmanager]\nurl = \"htp:/alertmanager\"\n", "[alerts.alertmanager] url"},
+  };
+  int n = 0;
+  for (const auto& [extra, reason] : cases) {
+    const auto file = dir_.path() / ("bad-" + std::to_string(++n) + ".toml");
+    std::string text = RunnableConfig(demo_, extra);
+    if (extra.starts_with("[server]")) {  // replace the runnable listen address
+      text = RunnableConfig(demo_);
+      text.replace(text.find("listen = \"127.0.0.1:0\""), 22, "listen = \"192.0.2.1:8470\"");
+    }
+    WriteFile(file, text);
+    const CommandResult check = Run({"config", "check", file.string()});
+    EXPECT_EQ(check.exit_code, 2) << extra << check.out;
+    EXPECT_NE(check.err.find(reason), std::string::npos) << extra << check.err;
+    EXPECT_EQ(check.out, "") << extra;
+    // Start-up refuses it for the same reason (`timeout` ends a daemon that wrongly started).
+    const CommandResult run =
+        RunCommand({"timeout", "20", ArkivvaktBinary().string(), "run", "--config", file.string()});
+    EXPECT_EQ(run.exit_code, 2) << extra << run.err;
+    EXPECT_NE(run.err.find(reason), std::string::npos) << extra << run.err;
+  }
+}
+
+TEST_F(ConfigCheckMatchesStartUp, WarnsAboutASecretFileOthersCanRead) {
+  const auto secret = dir_.path() / "webhook.secret";
+  WriteFile(secret, "a-webhook-key-of-some-length\n");
+  std::filesystem::permissions(secret, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write |
+                                           std::filesystem::perms::others_read);
+  const auto file = dir_.path() / "readable-secret.toml";
+  WriteFile(file, RunnableConfig(demo_,
+                                 "[alerts.webhook]\nurl = \"http://127.0.0.1:9/hook\"\n"
+                                 "secret_file = \"" +
+                                     secret.string() + "\"\n"));
+  CommandResult r = Run({"config", "check", file.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: [alerts.webhook] secret_file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("readable by other users (mode 604)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("a-webhook-key"), std::string::npos) << "the secret itself never shows";
+  std::filesystem::permissions(secret, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::remove);
+  r = Run({"config", "check", file.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
 }
 

@@ -64,7 +64,7 @@ TEST_F(PrometheusRulesTest, CheckRules) {
   const CommandResult r = RunCommand({promtool_->string(), "check", "rules",
                                       (SourceDir() / "prometheus/arkivvakt-rules.yml").string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("SUCCESS: 5 rules found"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SUCCESS: 7 rules found"), std::string::npos) << r.out;
 }
 
 TEST_F(PrometheusRulesTest, RuleTestsPass) {
@@ -109,7 +109,8 @@ TEST_F(PrometheusRulesTest, UsesOnlyContractMetricsAndCoversEveryAlert) {
   const std::string tests = ReadFile(SourceDir() / "prometheus/arkivvakt-rules.test.yml");
   for (const std::string alert :
        {"ArkivvaktDown", "ArkivvaktCycleStale", "ArkivvaktCriticalFindings",
-        "ArkivvaktConfigReloadFailed", "ArkivvaktSinkErrors"}) {
+        "ArkivvaktConfigReloadFailed", "ArkivvaktSinkErrors", "ArkivvaktCycleFailed",
+        "ArkivvaktStoreErrors"}) {
     EXPECT_NE(rules.find("alert: " + alert + "\n"), std::string::npos) << alert;
     EXPECT_NE(tests.find("alertname: " + alert + "\n"), std::string::npos) << alert;
   }
@@ -120,7 +121,7 @@ TEST_F(PrometheusRulesTest, UsesOnlyContractMetricsAndCoversEveryAlert) {
     alerts += line.find("- alert: ") != std::string::npos ? 1 : 0;
     severities += line.find("severity: ") != std::string::npos ? 1 : 0;
   }
-  EXPECT_EQ(alerts, 5u);
+  EXPECT_EQ(alerts, 7u);
   EXPECT_EQ(severities, alerts);
 }
 

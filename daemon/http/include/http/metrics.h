@@ -48,16 +48,16 @@
 #include <string_view>
 #include <utility>
 
+#include "checks/families.h"
 #include "common/finding.h"
 #include "http/auth.h"
 
 namespace arkivvakt::http {
 
-// The check families of DESIGN.md §6; the label value is the upper-case name ("REC", "N5").
-enum class Family { kRec, kFix, kLock, kSig, kRet, kShred, kDl, kAcc, kN5 };
-
-std::string_view FamilyName(Family family);
-std::optional<Family> ParseFamily(std::string_view name);  // exact upper-case name
+// The check families (checks/families.h); the label value is the upper-case name ("REC", "N5").
+using Family = checks::Family;
+using checks::FamilyName;
+using checks::ParseFamily;
 
 // Notification sinks; label values "alertmanager", "webhook", "journal".
 enum class Sink { kAlertmanager, kWebhook, kJournal };

@@ -57,8 +57,7 @@ struct ResendCounts {
 
 // POSTs AlertmanagerResendBodies(...) directly (not through the outbox: the next resend repeats
 // them anyway).
-Result<ResendCounts> ResendOpenToAlertmanager(alerts::AlertStore& alerts,
-                                              const AlertmanagerSender& sender,
+Result<ResendCounts> ResendOpenToAlertmanager(alerts::AlertStore& alerts, const Sender& sender,
                                               const alerts::SinkSelection& sinks, TimePoint now);
 
 }  // namespace arkivvakt::sinks

@@ -1,4 +1,4 @@
-#include "cycle_setup.h"
+#include "service/cycle_setup.h"
 
 #include <filesystem>
 #include <fstream>

@@ -1,6 +1,6 @@
 // The settings table: parsing, validation with file:line:column, the effective-config printer,
 // and the shipped example config and man page, which must equal what the table generates.
-#include "config.h"
+#include "config/config.h"
 
 #include <cstdlib>
 #include <string>

@@ -11,7 +11,7 @@
 #include "casesystem/source.h"
 #include "common/clock.h"
 #include "common/result.h"
-#include "config.h"
+#include "config/config.h"
 #include "engine/cycle.h"
 #include "store/store.h"
 
