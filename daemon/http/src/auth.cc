@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
@@ -24,6 +27,23 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 std::array<std::uint8_t, 32> Digest(std::string_view token) {
   std::array<std::uint8_t, 32> digest{};
   SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());
+  return digest;
+}
+
+// The 32 bytes of a 64-digit hex SHA-256 (any case); nullopt when it is not one.
+std::optional<std::array<std::uint8_t, 32>> ParseDigest(std::string_view hex) {
+  if (hex.size() != 64) {
+    return std::nullopt;
+  }
+  std::array<std::uint8_t, 32> digest{};
+  for (std::size_t k = 0; k < digest.size(); ++k) {
+    int hi = HexDigitValue(hex[2 * k]);
+    int lo = HexDigitValue(hex[2 * k + 1]);
+    if (hi < 0 || lo < 0) {
+      return std::nullopt;
+    }
+    digest[k] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
   return digest;
 }
 
@@ -53,37 +73,62 @@ std::string_view AuthFailureName(AuthFailure failure) {
   return "invalid";
 }
 
-Result<Authenticator> Authenticator::Create(const std::vector<TokenGrant>& tokens,
-                                            const std::vector<ClientCertGrant>& client_certs) {
-  Authenticator auth;
+Status ValidateGrants(const std::vector<TokenGrant>& tokens,
+                      const std::vector<ClientCertGrant>& client_certs) {
+  // Grants are named by index and name; a digest never appears in a message.
+  auto token_label = [&](std::size_t i) {
+    std::string label = "server.tokens[" + std::to_string(i) + "]";
+    if (!tokens[i].name.empty()) {
+      label += " (\"" + tokens[i].name + "\")";
+    }
+    return label;
+  };
+  std::map<std::array<std::uint8_t, 32>, std::size_t> seen_digests;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const TokenGrant& grant = tokens[i];
-    const std::string where = "server.tokens[" + std::to_string(i) + "]";
-    if (grant.sha256_hex.size() != 64) {
+    auto digest = ParseDigest(tokens[i].sha256_hex);
+    if (!digest) {
       return MakeError(ErrorCode::kInvalidArgument,
-                       where + ": sha256 must be 64 hex digits (the SHA-256 of the token)");
+                       "server.tokens[" + std::to_string(i) +
+                           "]: sha256 must be 64 hex digits (the SHA-256 of the token)");
     }
-    Token token{};
-    for (std::size_t k = 0; k < 32; ++k) {
-      int hi = HexDigitValue(grant.sha256_hex[2 * k]);
-      int lo = HexDigitValue(grant.sha256_hex[2 * k + 1]);
-      if (hi < 0 || lo < 0) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         where + ": sha256 must be 64 hex digits (the SHA-256 of the token)");
-      }
-      token.digest[k] = static_cast<std::uint8_t>(hi * 16 + lo);
+    auto [it, inserted] = seen_digests.emplace(*digest, i);
+    if (!inserted) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       token_label(it->second) + " and " + token_label(i) +
+                           ": the same token (SHA-256) is granted twice; give each holder a "
+                           "token of its own");
     }
-    token.role = grant.role;
-    token.name = grant.name.empty() ? "token" + std::to_string(i) : grant.name;
-    auth.tokens_.push_back(std::move(token));
   }
+  std::map<std::string_view, std::size_t> seen_cns;
   for (std::size_t i = 0; i < client_certs.size(); ++i) {
-    if (client_certs[i].subject_cn.empty()) {
+    const std::string& cn = client_certs[i].subject_cn;
+    if (cn.empty()) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "server.client_certs[" + std::to_string(i) + "]: subject_cn is empty");
     }
-    auth.certs_.push_back(client_certs[i]);
+    auto [it, inserted] = seen_cns.emplace(cn, i);
+    if (!inserted) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "server.client_certs[" + std::to_string(it->second) +
+                           "] and server.client_certs[" + std::to_string(i) + "]: subject CN \"" +
+                           cn + "\" is granted twice");
+    }
   }
+  return {};
+}
+
+Result<Authenticator> Authenticator::Create(const std::vector<TokenGrant>& tokens,
+                                            const std::vector<ClientCertGrant>& client_certs) {
+  ARKIVVAKT_RETURN_IF_ERROR(ValidateGrants(tokens, client_certs));
+  Authenticator auth;
+  auth.tokens_.reserve(tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const TokenGrant& grant = tokens[i];
+    // Validated above: the digest parses.
+    auth.tokens_.push_back(Token{*ParseDigest(grant.sha256_hex), grant.role,
+                                 grant.name.empty() ? "token" + std::to_string(i) : grant.name});
+  }
+  auth.certs_ = client_certs;
   return auth;
 }
 

@@ -1,10 +1,12 @@
 #include "http/server.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <charconv>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <type_traits>
@@ -16,6 +18,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -34,10 +37,32 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-// Rejected (over the cap) connections being answered 503 at once; beyond this they are dropped.
+// Refused connections (over the cap with nobody idle to evict) being answered 503 by a session of
+// their own at once; beyond this the 503 is written without waiting (plain HTTP; TLS: closed).
 constexpr int kMaxRejecting = 64;
 // How long a connection closed after an error response is drained before it is reset.
 constexpr std::chrono::milliseconds kLingerTime{1000};
+// A refused connection: the TLS handshake, and the 503's write, each within this (or read_timeout
+// if shorter); then at most kRejectDrainBytes of what it sends are read and dropped, during
+// kLingerTime, so that it reads the 503 rather than a reset. Its request is never parsed.
+constexpr std::chrono::milliseconds kRejectTimeout{1000};
+constexpr std::size_t kRejectDrainBytes = 64 * 1024;
+// The answer of a refused connection, complete (ErrorResponse(503, "too many connections") with
+// the headers every response carries).
+constexpr std::string_view kBusyResponse =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Content-Type: application/json\r\n"
+    "Cache-Control: no-store\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Retry-After: 1\r\n"
+    "Connection: close\r\n"
+    "Content-Length: 32\r\n"
+    "\r\n"
+    "{\"error\":\"too many connections\"}";
+// The first read on an idle connection (what tells idle from busy); the parser reads the rest.
+constexpr std::size_t kFirstReadBytes = 4096;
+// Evictions and refusals are logged as counts, at most one line per interval.
+constexpr std::chrono::seconds kShedLogInterval{1};
 
 std::string ToLower(std::string_view s) {
   std::string out(s);
@@ -88,30 +113,63 @@ std::string EndpointText(const tcp::endpoint& ep) {
 
 class SessionBase : public std::enable_shared_from_this<SessionBase> {
  public:
+  // The count a connection holds: Server::Impl::active, Server::Impl::rejecting, or none once it
+  // was evicted (its place passed to the newcomer).
+  enum class Slot { kAdmitted, kRejecting, kEvicted };
+
   virtual ~SessionBase() = default;
   // Posts to the session's strand: an idle connection is closed, one with a request in flight
   // answers it with `Connection: close`.
   virtual void Shutdown() = 0;
   // Posts to the session's strand: closes the connection whatever it is doing.
   virtual void ForceClose() = 0;
+
+  // A request in progress: some of it read, being handled, or its response being written. Set on
+  // the session's strand; read by the acceptor choosing a connection to evict.
+  std::atomic<bool> busy{false};
+  // When the connection last became idle (accepted, or its last response written), in
+  // steady_clock ticks. Set on the session's strand.
+  std::atomic<std::chrono::steady_clock::rep> idle_since{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
+  Slot slot = Slot::kAdmitted;  // guarded by Server::Impl::mu
 };
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(net::io_context& io_context, const ServerOptions& server_options, const Router& app_router,
-       net::thread_pool& pool, Metrics* server_metrics, Authenticator authenticator)
+       net::thread_pool& pool, Metrics* server_metrics,
+       std::shared_ptr<const Authenticator> authenticator)
       : io(io_context),
         options(server_options),
         router(app_router),
         blocking(pool),
         metrics(server_metrics),
-        auth(std::move(authenticator)),
         strand(net::make_strand(io_context)),
         acceptor(strand),
-        stop_timer(strand) {}
+        stop_timer(strand),
+        shed_timer(strand),
+        auth(std::move(authenticator)) {}
+
+  // The grants in force; a request authenticates against one snapshot.
+  std::shared_ptr<const Authenticator> Grants() const {
+    std::lock_guard lock(auth_mu);
+    return auth;
+  }
+
+  std::chrono::milliseconds RejectTimeout() const {
+    return std::min(options.read_timeout, kRejectTimeout);
+  }
 
   void DoAccept();
   void OnAccept(boost::system::error_code ec, tcp::socket socket);
-  void SessionGone(SessionBase* session, bool rejected);
+  // REQUIRES: mu held. The admitted connection idle the longest (no request in progress), if any.
+  SessionBase* LongestIdleLocked() const;
+  // Past kMaxRejecting: the 503 written without waiting, then the socket is closed.
+  void AnswerBusyAtOnce(tcp::socket& socket);
+  // On `strand`: counts an eviction or a refusal; logs at most once per kShedLogInterval.
+  void NoteShed(bool evicted);
+  void LogShed();
+  void ArmShedTimer();
+  void SessionGone(SessionBase* session);
   void Stop(std::function<void()> done);
   void CheckStopDone();
   void CloseEverything();
@@ -121,12 +179,16 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   const Router& router;
   net::thread_pool& blocking;
   Metrics* metrics;
-  const Authenticator auth;
   Router builtin;
   std::unique_ptr<net::ssl::context> tls;
   net::strand<net::io_context::executor_type> strand;  // the acceptor's and the stop timer's
   tcp::acceptor acceptor;
   net::steady_timer stop_timer;
+  net::steady_timer shed_timer;
+  // On `strand`: evictions and refusals not logged yet, and whether a log interval is running.
+  int shed_evicted = 0;
+  int shed_refused = 0;
+  bool shed_timer_armed = false;
   tcp::endpoint endpoint;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
@@ -138,6 +200,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   int rejecting = 0;
   std::vector<std::function<void()>> stop_waiters;
   bool stop_done = false;
+
+  mutable std::mutex auth_mu;
+  std::shared_ptr<const Authenticator> auth;  // guarded by auth_mu; replaced whole by SetGrants()
 };
 
 namespace {
@@ -190,7 +255,7 @@ class Session : public SessionBase {
 
   ~Session() override {
     if (registered_) {
-      server_->SessionGone(this, rejected_);
+      server_->SessionGone(this);
     }
   }
 
@@ -228,9 +293,11 @@ class Session : public SessionBase {
 
   void Start() {
     if constexpr (kTls) {
-      Lowest().expires_after(server_->options.read_timeout);
+      Lowest().expires_after(rejected_ ? server_->RejectTimeout() : server_->options.read_timeout);
       stream_.async_handshake(net::ssl::stream_base::server,
                               [self = Self()](beast::error_code ec) { self->OnHandshake(ec); });
+    } else if (rejected_) {
+      SendBusy();
     } else {
       DoRead();
     }
@@ -245,10 +312,34 @@ class Session : public SessionBase {
       CloseNow();
       return;
     }
+    if (rejected_) {
+      SendBusy();
+      return;
+    }
     if constexpr (kTls) {
       client_cn_ = VerifiedClientCn(stream_.native_handle());
     }
     DoRead();
+  }
+
+  // A connection over the cap: the fixed 503 without reading the request, then closed.
+  void SendBusy() {
+    handling_ = true;
+    linger_ = true;
+    busy.store(true);
+    if (server_->metrics != nullptr) {
+      server_->metrics->HttpRequest("other", 503, std::chrono::nanoseconds(0));
+    }
+    Lowest().expires_after(server_->RejectTimeout());
+    net::async_write(stream_, net::buffer(kBusyResponse.data(), kBusyResponse.size()),
+                     [self = Self()](beast::error_code ec, std::size_t) {
+                       self->handling_ = false;
+                       if (ec) {
+                         self->CloseNow();
+                         return;
+                       }
+                       self->DoClose();
+                     });
   }
 
   void DoRead() {
@@ -259,11 +350,41 @@ class Session : public SessionBase {
       DoClose();
       return;
     }
+    // One deadline for the wait and the whole request.
+    Lowest().expires_after(server_->options.read_timeout);
+    if (buffer_.size() > 0) {
+      ReadRequest();  // a pipelined request has begun already
+      return;
+    }
+    // Idle (evictable) until the first byte of the next request arrives.
+    idle_since.store(std::chrono::steady_clock::now().time_since_epoch().count());
+    busy.store(false);
+    stream_.async_read_some(
+        buffer_.prepare(kFirstReadBytes),
+        [self = Self()](beast::error_code ec, std::size_t n) { self->OnFirstBytes(ec, n); });
+  }
+
+  void OnFirstBytes(beast::error_code ec, std::size_t n) {
+    if (closed_) {
+      return;
+    }
+    if (ec) {
+      if (ec == beast::error::timeout) {
+        Log(LogLevel::kDebug, "http.read_timeout");
+      }
+      CloseNow();  // timed out idle, closed by the client, or the TLS layer failed
+      return;
+    }
+    buffer_.commit(n);
+    ReadRequest();
+  }
+
+  void ReadRequest() {
+    busy.store(true);
     parser_.emplace();
     parser_->body_limit(server_->options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(server_->options.max_header_bytes, UINT32_MAX)));
-    Lowest().expires_after(server_->options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = Self()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
@@ -299,12 +420,6 @@ class Session : public SessionBase {
         return;
       }
       CloseNow();  // the client went away mid-request, or the TLS layer failed
-      return;
-    }
-    if (rejected_) {
-      Response busy = ErrorResponse(503, "too many connections");
-      busy.headers.emplace_back("Retry-After", "1");
-      Send("other", std::move(busy), false);
       return;
     }
     Handle();
@@ -363,10 +478,12 @@ class Session : public SessionBase {
     request->query = std::move(target->query);
     request->route = route.path_template;
     std::optional<std::string_view> authorization;
+    int authorization_fields = 0;
     for (const auto& field : req) {
       std::string name = ToLower(std::string_view(field.name_string()));
       if (name == "authorization") {
         authorization = std::string_view(field.value());
+        ++authorization_fields;
         continue;
       }
       if (name == "cookie") {
@@ -374,8 +491,22 @@ class Session : public SessionBase {
       }
       request->headers[name] = std::string(field.value());
     }
+    if (authorization_fields > 1) {
+      // Which one counts is ambiguous (proxies and servers differ): refused on every route.
+      if (server.metrics != nullptr) {
+        server.metrics->HttpAuthFailure(AuthFailure::kInvalid);
+      }
+      Log(LogLevel::kNotice, "http.auth_refused",
+          "route=" + route.path_template +
+              " reason=invalid authorization_fields=" + std::to_string(authorization_fields));
+      Response r = ErrorResponse(400, "more than one Authorization header");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_request\"");
+      Send(route.path_template, std::move(r), false);
+      return;
+    }
     if (!route.allowed.empty()) {
-      AuthOutcome outcome = server.auth.Authenticate(
+      // One snapshot of the grants per request: a SetGrants() swap applies from the next one.
+      AuthOutcome outcome = server.Grants()->Authenticate(
           authorization, client_cn_ ? std::optional<std::string_view>(*client_cn_) : std::nullopt);
       if (auto failure = Authorize(outcome, route.allowed)) {
         if (server.metrics != nullptr) {
@@ -430,7 +561,7 @@ class Session : public SessionBase {
     Log(LogLevel::kDebug, "http.request",
         "route=" + std::string(route) + " code=" + std::to_string(response.status) + " us=" +
             std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
-    keep_alive_ = keep_alive && !stop_requested_ && !server_->stopping.load() && !rejected_;
+    keep_alive_ = keep_alive && !stop_requested_ && !server_->stopping.load();
     res_ = {};
     res_.version(11);
     res_.result(response.status);
@@ -470,10 +601,12 @@ class Session : public SessionBase {
     if (closed_) {
       return;
     }
+    busy.store(false);  // closing: nothing more will be answered
     if (linger_) {
       beast::error_code ec;
       Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
-      drain_left_ = std::max<std::size_t>(4 * server_->options.max_body_bytes, 1 << 20);
+      drain_left_ = rejected_ ? kRejectDrainBytes
+                              : std::max<std::size_t>(4 * server_->options.max_body_bytes, 1 << 20);
       drain_.resize(16 * 1024);
       Lowest().expires_after(kLingerTime);
       Drain();
@@ -505,6 +638,9 @@ class Session : public SessionBase {
       return;
     }
     closed_ = true;
+    // Closed but not yet destroyed: the first to evict, since nobody is served by it.
+    busy.store(false);
+    idle_since.store(std::numeric_limits<std::chrono::steady_clock::rep>::min());
     beast::error_code ec;
     Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
     Lowest().close();
@@ -554,50 +690,158 @@ void Server::Impl::OnAccept(boost::system::error_code ec, tcp::socket socket) {
     return;
   }
   std::shared_ptr<SessionBase> session;
+  std::shared_ptr<SessionBase> victim;
   std::function<void()> run;
+  bool evicted = false;
+  bool refused = false;
+  bool answer_at_once = false;  // refused past kMaxRejecting: no session of its own
   {
     std::lock_guard lock(mu);
     if (stopping.load()) {
       return;
     }
-    bool rejected = false;
-    if (active.load() >= options.max_connections) {
-      if (rejecting >= kMaxRejecting) {
-        DoAccept();
-        return;  // the socket is closed as it goes out of scope
-      }
-      rejected = true;
-      ++rejecting;
-    } else {
+    SessionBase::Slot slot = SessionBase::Slot::kAdmitted;
+    if (active.load() < options.max_connections) {
       ++active;
-    }
-    if (tls) {
-      auto s =
-          std::make_shared<Session<TlsStream>>(shared_from_this(), std::move(socket), rejected);
-      s->set_registered();
-      run = [s] { s->Run(); };
-      session = std::move(s);
+    } else if (SessionBase* idle = LongestIdleLocked()) {
+      // Its place in `active` passes to the newcomer. A session already being destroyed (no
+      // owner left) needs no closing.
+      idle->slot = SessionBase::Slot::kEvicted;
+      auto it = sessions.find(idle);
+      victim = it == sessions.end() ? nullptr : it->second.lock();
+      evicted = true;
     } else {
-      auto s =
-          std::make_shared<Session<PlainStream>>(shared_from_this(), std::move(socket), rejected);
-      s->set_registered();
-      run = [s] { s->Run(); };
-      session = std::move(s);
+      refused = true;
+      if (rejecting >= kMaxRejecting) {
+        answer_at_once = true;
+      } else {
+        slot = SessionBase::Slot::kRejecting;
+        ++rejecting;
+      }
     }
-    sessions.emplace(session.get(), session);
+    if (!answer_at_once) {
+      const bool rejected = slot == SessionBase::Slot::kRejecting;
+      if (tls) {
+        auto s =
+            std::make_shared<Session<TlsStream>>(shared_from_this(), std::move(socket), rejected);
+        s->set_registered();
+        run = [s] { s->Run(); };
+        session = std::move(s);
+      } else {
+        auto s =
+            std::make_shared<Session<PlainStream>>(shared_from_this(), std::move(socket), rejected);
+        s->set_registered();
+        run = [s] { s->Run(); };
+        session = std::move(s);
+      }
+      session->slot = slot;
+      sessions.emplace(session.get(), session);
+    }
   }
-  run();
+  if (victim) {
+    victim->ForceClose();
+  }
+  if (evicted || refused) {
+    NoteShed(evicted);
+  }
+  if (answer_at_once) {
+    AnswerBusyAtOnce(socket);
+  } else {
+    run();
+  }
   DoAccept();
 }
 
-void Server::Impl::SessionGone(SessionBase* session, bool rejected) {
+SessionBase* Server::Impl::LongestIdleLocked() const {
+  SessionBase* oldest = nullptr;
+  auto oldest_since = std::numeric_limits<std::chrono::steady_clock::rep>::max();
+  // Every entry is alive, or in its destructor waiting for `mu` in SessionGone().
+  for (const auto& [ptr, weak] : sessions) {
+    if (ptr->slot != SessionBase::Slot::kAdmitted || ptr->busy.load()) {
+      continue;
+    }
+    const auto since = ptr->idle_since.load();
+    if (oldest == nullptr || since < oldest_since) {
+      oldest = ptr;
+      oldest_since = since;
+    }
+  }
+  return oldest;
+}
+
+void Server::Impl::AnswerBusyAtOnce(tcp::socket& socket) {
+  if (tls) {
+    return;  // no handshake for these: closed as the socket goes out of scope
+  }
+  boost::system::error_code ec;
+  socket.non_blocking(true, ec);
+  if (!ec) {
+    // A new socket's send buffer takes the whole answer.
+    socket.write_some(net::buffer(kBusyResponse.data(), kBusyResponse.size()), ec);
+  }
+  if (!ec && metrics != nullptr) {
+    metrics->HttpRequest("other", 503, std::chrono::nanoseconds(0));
+  }
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  // Whatever the client sent already is dropped, so that the close is not a reset.
+  std::array<char, 4096> sink{};
+  for (int i = 0; i < 4; ++i) {
+    socket.read_some(net::buffer(sink), ec);
+    if (ec) {
+      break;
+    }
+  }
+}
+
+void Server::Impl::NoteShed(bool evicted) {
+  ++(evicted ? shed_evicted : shed_refused);
+  if (!shed_timer_armed) {
+    LogShed();
+    ArmShedTimer();
+  }
+}
+
+void Server::Impl::LogShed() {
+  if (shed_evicted == 0 && shed_refused == 0) {
+    return;
+  }
+  // Counts only: never who connected.
+  Log(LogLevel::kWarning, "http.connections_shed",
+      "evicted=" + std::to_string(shed_evicted) + " refused=" + std::to_string(shed_refused) +
+          " open=" + std::to_string(active.load()) +
+          " max_connections=" + std::to_string(options.max_connections));
+  shed_evicted = 0;
+  shed_refused = 0;
+}
+
+void Server::Impl::ArmShedTimer() {
+  shed_timer_armed = true;
+  shed_timer.expires_after(kShedLogInterval);
+  shed_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    // Nothing new in the interval, or stopping: what is left is logged and the interval ends.
+    const bool more = self->shed_evicted != 0 || self->shed_refused != 0;
+    self->LogShed();
+    if (!ec && more && !self->stopping.load()) {
+      self->ArmShedTimer();
+      return;
+    }
+    self->shed_timer_armed = false;
+  });
+}
+
+void Server::Impl::SessionGone(SessionBase* session) {
   {
     std::lock_guard lock(mu);
     sessions.erase(session);
-    if (rejected) {
-      --rejecting;
-    } else {
-      --active;
+    switch (session->slot) {
+      case SessionBase::Slot::kAdmitted:
+        --active;
+        break;
+      case SessionBase::Slot::kRejecting:
+        --rejecting;
+        break;
+      case SessionBase::Slot::kEvicted:
+        break;
     }
   }
   CheckStopDone();
@@ -630,6 +874,7 @@ void Server::Impl::Stop(std::function<void()> done) {
     boost::system::error_code ec;
     self->acceptor.close(ec);
     self->accepting.store(false);
+    self->shed_timer.cancel();
     self->stop_timer.expires_after(self->options.stop_timeout);
     self->stop_timer.async_wait([self](boost::system::error_code wait_ec) {
       if (wait_ec) {
@@ -705,7 +950,8 @@ Result<std::unique_ptr<Server>> Server::Start(net::io_context& io, const ServerO
   if (!auth.ok()) {
     return auth.error();
   }
-  auto impl = std::make_shared<Impl>(io, options, router, blocking, metrics, std::move(*auth));
+  auto impl = std::make_shared<Impl>(io, options, router, blocking, metrics,
+                                     std::make_shared<const Authenticator>(std::move(*auth)));
   if (!options.tls_cert.empty() || !options.tls_key.empty() || !options.client_ca.empty()) {
     auto ctx = MakeTlsContext(options.tls_cert, options.tls_key, options.client_ca);
     if (!ctx.ok()) {
@@ -776,6 +1022,7 @@ Server::~Server() {
     net::post(impl_->strand, [impl = impl_] {
       boost::system::error_code ec;
       impl->acceptor.close(ec);
+      impl->shed_timer.cancel();
     });
     impl_->CloseEverything();
   }
@@ -793,8 +1040,37 @@ void Server::Stop(std::function<void()> done) {
   impl_->Stop(std::move(done));
 }
 
+Status Server::SetGrants(std::vector<TokenGrant> tokens,
+                         std::vector<ClientCertGrant> client_certs) {
+  auto auth = Authenticator::Create(tokens, client_certs);
+  if (!auth.ok()) {
+    return auth.error();
+  }
+  auto next = std::make_shared<const Authenticator>(std::move(*auth));
+  {
+    std::lock_guard lock(impl_->auth_mu);
+    impl_->auth.swap(next);
+  }
+  // `next` now holds the old grants: released here, or by the last request still using them.
+  Log(LogLevel::kInfo, "http.grants_replaced",
+      "tokens=" + std::to_string(tokens.size()) +
+          " client_certs=" + std::to_string(client_certs.size()));
+  return {};
+}
+
 int Server::open_connections() const {
   return impl_->active.load();
+}
+
+int Server::busy_connections() const {
+  std::lock_guard lock(impl_->mu);
+  int busy = 0;
+  for (const auto& [ptr, weak] : impl_->sessions) {
+    if (ptr->slot == SessionBase::Slot::kAdmitted && ptr->busy.load()) {
+      ++busy;
+    }
+  }
+  return busy;
 }
 
 }  // namespace arkivvakt::http

@@ -389,6 +389,17 @@ std::optional<std::thread::id> Harness::ack_thread() const {
   return ack_thread_;
 }
 
+bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
 StderrCapture::StderrCapture() {
   saved_ = ::dup(STDERR_FILENO);
   int fd =

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -166,6 +167,10 @@ class Harness {
   std::optional<std::thread::id> ack_thread_;
   bool stopped_ = false;
 };
+
+// Polls `condition` every few milliseconds until it holds (true) or `timeout` passes (false).
+// For waiting on the server's state, never as an assertion about timing.
+bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 // Redirects fd 2 into a file while alive; Text() returns what was written so far.
 class StderrCapture {

@@ -1,11 +1,19 @@
 // The real server on 127.0.0.1:0 over plain HTTP, driven by a Beast client.
+#include <algorithm>
 #include <future>
+#include <iostream>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "common/log.h"
 #include "harness.h"
+
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 namespace arkivvakt::http::testing {
 namespace {
@@ -215,40 +223,221 @@ TEST(HttpServer, SlowClientIsClosedAtTheReadDeadline) {
   EXPECT_TRUE(idle->WaitClosed(milliseconds(3000))) << idle->last_error();
 }
 
-TEST(HttpServer, ConnectionsOverTheCapGet503AndAreClosed) {
+// A request begun but never finished: the connection is busy mid-request until read_timeout.
+constexpr std::string_view kPartialRequest = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+
+// Waits until `open` connections are open and `busy` of them have a request in progress (a
+// response the client has read may still be finishing on the server).
+bool WaitConnections(Harness& h, int open, int busy) {
+  return Eventually(
+      [&] {
+        return h.server().open_connections() == open && h.server().busy_connections() == busy;
+      },
+      milliseconds(3000));
+}
+
+// Everything a socket receives until the peer closes it; nullopt on a reset or after `timeout`.
+std::optional<std::string> ReadUntilClosed(int fd, milliseconds timeout) {
+  const auto deadline = steady_clock::now() + timeout;
+  std::string all;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - steady_clock::now());
+    pollfd p{fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1) {
+      return std::nullopt;
+    }
+    char chunk[4096];
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n == 0) {
+      return all;
+    }
+    if (n < 0) {
+      return std::nullopt;
+    }
+    all.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+TEST(HttpServer, ANewcomerGets503AtOnceWhenEveryConnectionIsMidRequest) {
   ServerOptions options = DefaultOptions();
   options.max_connections = 2;
   Harness h(options);
   ASSERT_TRUE(h.start_status().ok());
   std::string error;
-  auto first = Client::Connect(h.endpoint(), nullptr, &error);
-  auto second = Client::Connect(h.endpoint(), nullptr, &error);
-  ASSERT_NE(first, nullptr);
-  ASSERT_NE(second, nullptr);
-  ASSERT_EQ(first->Request("GET", "/healthz")->status, 200u);
-  ASSERT_EQ(second->Request("GET", "/healthz")->status, 200u);
+  std::vector<std::unique_ptr<Client>> busy;
+  for (int i = 0; i < 2; ++i) {
+    busy.push_back(Client::Connect(h.endpoint(), nullptr, &error));
+    ASSERT_NE(busy.back(), nullptr) << error;
+    ASSERT_TRUE(busy.back()->WriteRaw(kPartialRequest));
+  }
+  ASSERT_TRUE(WaitConnections(h, 2, 2));
+
+  // The newcomer is answered without sending a byte, well before read_timeout (3 s).
+  auto silent = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(silent, nullptr) << error;
+  const auto start = steady_clock::now();
+  auto refused = silent->Read();
+  ASSERT_TRUE(refused.has_value()) << silent->last_error();
+  EXPECT_LT(steady_clock::now() - start, milliseconds(1500));
+  EXPECT_EQ(refused->status, 503u);
+  EXPECT_EQ(refused->Header("retry-after"), "1");
+  EXPECT_EQ(refused->Header("connection"), "close");
+  EXPECT_FALSE(refused->keep_alive);
+  EXPECT_EQ(refused->body, "{\"error\":\"too many connections\"}");
+  EXPECT_TRUE(silent->WaitClosed(milliseconds(2000))) << silent->last_error();
+
+  // One that sends its request first reads the same answer, and is closed.
+  auto eager = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(eager, nullptr) << error;
+  auto also_refused = eager->Request("GET", "/healthz");
+  ASSERT_TRUE(also_refused.has_value()) << eager->last_error();
+  EXPECT_EQ(also_refused->status, 503u);
+  EXPECT_EQ(also_refused->Header("retry-after"), "1");
+  EXPECT_TRUE(eager->WaitClosed(milliseconds(2000))) << eager->last_error();
   EXPECT_EQ(h.server().open_connections(), 2);
 
-  auto third = Client::Connect(h.endpoint(), nullptr, &error);
-  ASSERT_NE(third, nullptr);
-  auto busy = third->Request("GET", "/healthz");
-  ASSERT_TRUE(busy.has_value()) << third->last_error();
-  EXPECT_EQ(busy->status, 503u);
-  EXPECT_EQ(busy->Header("retry-after"), "1");
-  EXPECT_FALSE(busy->keep_alive);
-  EXPECT_TRUE(third->WaitClosed(milliseconds(3000))) << third->last_error();
-
-  // A freed slot is usable again.
-  first.reset();
-  bool served = false;
-  for (int i = 0; i < 100 && !served; ++i) {
-    auto reply = Fetch(h.endpoint(), "GET", "/healthz");
-    served = reply.has_value() && reply->status == 200;
-    if (!served) {
-      std::this_thread::sleep_for(milliseconds(20));
-    }
+  // Nobody mid-request was evicted: both finish their requests and are answered.
+  for (auto& client : busy) {
+    ASSERT_TRUE(client->WriteRaw("\r\n"));
+    auto reply = client->Read();
+    ASSERT_TRUE(reply.has_value()) << client->last_error();
+    EXPECT_EQ(reply->status, 200u);
   }
-  EXPECT_TRUE(served);
+  EXPECT_NE(
+      h.metrics().Render().find("arkivvakt_http_requests_total{code=\"503\",route=\"other\"} 2\n"),
+      std::string::npos);
+}
+
+TEST(HttpServer, ManyRefusedAtOnceAllRead503) {
+  // More refused connections than are answered by sessions of their own (64) at a time: the
+  // rest get the same answer written at once.
+  ServerOptions options = DefaultOptions();
+  options.max_connections = 1;
+  Harness h(options);
+  ASSERT_TRUE(h.start_status().ok());
+  std::string error;
+  auto busy = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(busy, nullptr) << error;
+  ASSERT_TRUE(busy->WriteRaw(kPartialRequest));
+  ASSERT_TRUE(WaitConnections(h, 1, 1));
+
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> refused;
+  for (int i = 0; i < 150; ++i) {
+    refused.emplace_back(io);
+    boost::system::error_code ec;
+    refused.back().connect(h.endpoint(), ec);
+    ASSERT_FALSE(ec) << ec.message();
+  }
+  for (auto& socket : refused) {
+    std::optional<std::string> answer = ReadUntilClosed(socket.native_handle(), milliseconds(3000));
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << *answer;
+    EXPECT_NE(answer->find("\r\nRetry-After: 1\r\n"), std::string::npos);
+    EXPECT_NE(answer->find("\r\nConnection: close\r\n"), std::string::npos);
+  }
+  EXPECT_EQ(h.server().open_connections(), 1);
+  EXPECT_NE(h.metrics().Render().find(
+                "arkivvakt_http_requests_total{code=\"503\",route=\"other\"} 150\n"),
+            std::string::npos);
+}
+
+TEST(HttpServer, AtTheCapTheLongestIdleConnectionIsEvictedForANewcomer) {
+  ServerOptions options = DefaultOptions();
+  options.max_connections = 3;
+  Harness h(options);
+  ASSERT_TRUE(h.start_status().ok());
+  StderrCapture capture;
+  std::string error;
+  // Oldest: opened and never sent a byte.
+  auto silent = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(silent, nullptr) << error;
+  ASSERT_TRUE(Eventually([&] { return h.server().open_connections() == 1; }, milliseconds(3000)));
+  // Then an idle keep-alive connection, and one mid-request.
+  auto keep_alive = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(keep_alive, nullptr) << error;
+  ASSERT_EQ(keep_alive->Request("GET", "/healthz")->status, 200u);
+  ASSERT_TRUE(WaitConnections(h, 2, 0));
+  auto mid_request = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(mid_request, nullptr) << error;
+  ASSERT_TRUE(mid_request->WriteRaw(kPartialRequest));
+  ASSERT_TRUE(WaitConnections(h, 3, 1));
+
+  auto first = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(first, nullptr) << error;
+  auto reply = first->Request("GET", "/healthz");
+  ASSERT_TRUE(reply.has_value()) << first->last_error();
+  EXPECT_EQ(reply->status, 200u);
+  EXPECT_TRUE(reply->keep_alive);
+  EXPECT_TRUE(silent->WaitClosed(milliseconds(2000))) << silent->last_error();
+
+  auto second = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(second, nullptr) << error;
+  reply = second->Request("GET", "/healthz");
+  ASSERT_TRUE(reply.has_value()) << second->last_error();
+  EXPECT_EQ(reply->status, 200u);
+  EXPECT_TRUE(keep_alive->WaitClosed(milliseconds(2000))) << keep_alive->last_error();
+
+  // The connection mid-request was never a candidate, and the newcomers stay served.
+  ASSERT_TRUE(mid_request->WriteRaw("\r\n"));
+  reply = mid_request->Read();
+  ASSERT_TRUE(reply.has_value()) << mid_request->last_error();
+  EXPECT_EQ(reply->status, 200u);
+  EXPECT_EQ(first->Request("GET", "/healthz")->status, 200u);
+  EXPECT_EQ(h.server().open_connections(), 3);
+
+  const std::string logs = capture.Text();
+  EXPECT_NE(logs.find("event=http.connections_shed evicted=1 refused=0"), std::string::npos)
+      << logs;
+  EXPECT_EQ(logs.find("127.0.0.1"), std::string::npos) << logs;
+}
+
+TEST(HttpServer, SixHundredIdleConnectionsDoNotStopHealthz) {
+  // 600 client sockets, up to 512 server ones and the harness's own.
+  rlimit files{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &files), 0);
+  if (files.rlim_cur < 2048) {
+    files.rlim_cur = std::min<rlim_t>(2048, files.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &files), 0);
+  }
+  if (files.rlim_cur < 1400) {
+    GTEST_SKIP() << "RLIMIT_NOFILE is " << files.rlim_cur << ", 1400 descriptors are needed";
+  }
+  ServerOptions options = DefaultOptions();
+  ASSERT_EQ(options.max_connections, 512);  // the default
+  Harness h(options);
+  ASSERT_TRUE(h.start_status().ok());
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> idle;
+  idle.reserve(600);
+  for (int i = 0; i < 600; ++i) {
+    idle.emplace_back(io);
+    boost::system::error_code ec;
+    idle.back().connect(h.endpoint(), ec);
+    ASSERT_FALSE(ec) << "connection " << i << ": " << ec.message();
+  }
+
+  const auto start = steady_clock::now();
+  auto health = Fetch(h.endpoint(), "GET", "/healthz");
+  const std::chrono::duration<double, std::milli> took = steady_clock::now() - start;
+  ASSERT_TRUE(health.has_value());
+  EXPECT_EQ(health->status, 200u);
+  EXPECT_LT(took, milliseconds(2000));
+  std::cout << "/healthz with 600 idle connections open answered in " << took.count() << " ms\n";
+  // 601 connections arrived: the 89 idle the longest were evicted, i.e. closed.
+  auto closed = [&] {
+    std::vector<pollfd> fds;
+    for (auto& socket : idle) {
+      fds.push_back({socket.native_handle(), POLLIN, 0});
+    }
+    ::poll(fds.data(), fds.size(), 0);
+    return std::count_if(fds.begin(), fds.end(),
+                         [](const pollfd& p) { return (p.revents & (POLLIN | POLLHUP)) != 0; });
+  };
+  EXPECT_TRUE(Eventually([&] { return closed() >= 89; }, milliseconds(2000))) << closed();
+  EXPECT_LE(h.server().open_connections(), 512);
+  EXPECT_TRUE(Eventually([&] { return h.server().busy_connections() == 0; }, milliseconds(2000)));
 }
 
 TEST(HttpServer, BlockingHandlersRunOffTheIoThreads) {
@@ -421,6 +610,167 @@ TEST(HttpServer, TokensNeverAppearInResponsesOrLogs) {
     EXPECT_EQ(logs.find(TokenSha256Hex(token)), std::string::npos);
   }
   EXPECT_EQ(logs.find("Bearer "), std::string::npos);
+}
+
+TEST(HttpServer, TwoAuthorizationHeadersAreRefusedNeverAuthenticated) {
+  Harness h(DefaultOptions());
+  ASSERT_TRUE(h.start_status().ok());
+  const std::string archivist = "Bearer " + std::string(kArchivistToken);
+  const std::string metrics = "Bearer " + std::string(kMetricsToken);
+
+  struct Case {
+    std::string target;
+    std::string first_token;
+    std::string second;
+  };
+
+  for (const Case& c :
+       std::vector<Case>{{"/api/v1/whoami", std::string(kMetricsToken), archivist},
+                         {"/api/v1/alerts", std::string(kArchivistToken), archivist},
+                         {"/api/v1/alerts", "wrong-token", archivist},
+                         {"/api/v1/alerts", std::string(kArchivistToken), "Basic eA=="},
+                         {"/healthz", std::string(kArchivistToken), metrics}}) {
+    std::string error;
+    auto client = Client::Connect(h.endpoint(), nullptr, &error);
+    ASSERT_NE(client, nullptr) << error;
+    auto reply = client->Request("GET", c.target, c.first_token, {}, {{"Authorization", c.second}});
+    ASSERT_TRUE(reply.has_value()) << client->last_error();
+    EXPECT_EQ(reply->status, 400u) << c.target << " " << reply->body;
+    EXPECT_EQ(reply->Header("www-authenticate"), "Bearer error=\"invalid_request\"");
+    EXPECT_EQ(reply->body, "{\"error\":\"more than one Authorization header\"}");
+    EXPECT_FALSE(reply->keep_alive);
+    EXPECT_TRUE(client->WaitClosed(milliseconds(2000))) << client->last_error();
+  }
+  // One header still works.
+  EXPECT_EQ(Fetch(h.endpoint(), "GET", "/api/v1/alerts", kArchivistToken)->status, 200u);
+  EXPECT_NE(h.metrics().Render().find("arkivvakt_http_auth_failures_total{reason=\"invalid\"} 5\n"),
+            std::string::npos);
+}
+
+TEST(HttpServer, StartRefusesATokenHashOrCertificateCnGrantedTwice) {
+  boost::asio::io_context io;
+  boost::asio::thread_pool pool(1);
+  Router router;
+  ServerOptions options = DefaultOptions();
+  options.tokens.push_back({Role::kArchivist, TokenSha256Hex(kMetricsToken), "night-shift"});
+  auto started = Server::Start(io, options, router, pool, nullptr);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.error().code, ErrorCode::kInvalidArgument);
+  const std::string& message = started.error().message;
+  EXPECT_NE(message.find("prometheus"), std::string::npos) << message;
+  EXPECT_NE(message.find("night-shift"), std::string::npos) << message;
+  EXPECT_EQ(message.find(TokenSha256Hex(kMetricsToken)), std::string::npos) << message;
+
+  options = DefaultOptions();
+  options.client_certs = {{"auditor.example", Role::kAuditor}, {"auditor.example", Role::kAuditor}};
+  started = Server::Start(io, options, router, pool, nullptr);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(started.error().message.find("auditor.example"), std::string::npos);
+  pool.join();
+}
+
+TEST(HttpServer, SetGrantsAppliesToTheNextRequestOnAKeepAliveConnection) {
+  Harness h(DefaultOptions());
+  ASSERT_TRUE(h.start_status().ok());
+  std::string error;
+  auto client = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(client, nullptr) << error;
+  auto before = client->Request("GET", "/api/v1/whoami", kArchivistToken);
+  ASSERT_TRUE(before.has_value()) << client->last_error();
+  EXPECT_EQ(before->status, 200u);
+  EXPECT_NE(before->body.find("\"name\":\"archive-office\""), std::string::npos);
+  ASSERT_TRUE(before->keep_alive);
+
+  // The archivist token is removed, the auditor's kept, a new one added.
+  const std::string new_token = "tok-night-shift-4e1d";
+  Status swapped =
+      h.server().SetGrants({{Role::kAuditor, TokenSha256Hex(kAuditorToken), "county-auditor"},
+                            {Role::kArchivist, TokenSha256Hex(new_token), "night-shift"}},
+                           {});
+  ASSERT_TRUE(swapped.ok()) << swapped.error().message;
+
+  auto removed = client->Request("GET", "/api/v1/whoami", kArchivistToken);
+  ASSERT_TRUE(removed.has_value()) << client->last_error();
+  EXPECT_EQ(removed->status, 401u);
+  EXPECT_EQ(removed->Header("www-authenticate"), "Bearer error=\"invalid_token\"");
+  auto added = client->Request("GET", "/api/v1/whoami", new_token);
+  ASSERT_TRUE(added.has_value()) << client->last_error();
+  EXPECT_EQ(added->status, 200u);
+  EXPECT_NE(added->body.find("\"name\":\"night-shift\""), std::string::npos);
+  auto kept = client->Request("GET", "/api/v1/whoami", kAuditorToken);
+  ASSERT_TRUE(kept.has_value()) << client->last_error();
+  EXPECT_EQ(kept->status, 200u);
+  EXPECT_EQ(h.server().open_connections(), 1);  // all on the one connection
+  EXPECT_EQ(Fetch(h.endpoint(), "GET", "/metrics", kMetricsToken)->status, 401u);
+}
+
+TEST(HttpServer, SetGrantsRefusesWhatStartRefusesAndKeepsTheRunningGrants) {
+  Harness h(DefaultOptions());
+  ASSERT_TRUE(h.start_status().ok());
+  const std::string hash = TokenSha256Hex("tok-shared-9c");
+  Status duplicate = h.server().SetGrants(
+      {{Role::kMetrics, hash, "prometheus"}, {Role::kArchivist, hash, "archive-office"}}, {});
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(duplicate.error().message.find("prometheus"), std::string::npos);
+  EXPECT_NE(duplicate.error().message.find("archive-office"), std::string::npos);
+  EXPECT_EQ(duplicate.error().message.find(hash), std::string::npos);
+  // The same function as `arkivvakt config check` runs.
+  Status validated = ValidateGrants(
+      {{Role::kMetrics, hash, "prometheus"}, {Role::kArchivist, hash, "archive-office"}}, {});
+  ASSERT_FALSE(validated.ok());
+  EXPECT_EQ(validated.error().message, duplicate.error().message);
+
+  EXPECT_FALSE(h.server().SetGrants({{Role::kMetrics, "abc", "x"}}, {}).ok());
+  EXPECT_FALSE(h.server()
+                   .SetGrants({}, {{"a.example", Role::kAuditor}, {"a.example", Role::kMetrics}})
+                   .ok());
+  EXPECT_EQ(Fetch(h.endpoint(), "GET", "/api/v1/alerts", kArchivistToken)->status, 200u);
+  EXPECT_EQ(Fetch(h.endpoint(), "GET", "/metrics", kMetricsToken)->status, 200u);
+
+  // An empty set is valid: every protected route is then closed.
+  ASSERT_TRUE(h.server().SetGrants({}, {}).ok());
+  EXPECT_EQ(Fetch(h.endpoint(), "GET", "/api/v1/alerts", kArchivistToken)->status, 401u);
+  EXPECT_EQ(Fetch(h.endpoint(), "GET", "/healthz")->status, 200u);
+}
+
+TEST(HttpServer, RequestsDuringSwapsSeeOneWholeSetOrTheOther) {
+  Harness h(DefaultOptions());
+  ASSERT_TRUE(h.start_status().ok());
+  const std::string token = "tok-swapped-7a";
+  const std::vector<TokenGrant> set_a = {{Role::kArchivist, TokenSha256Hex(token), "set-a"}};
+  const std::vector<TokenGrant> set_b = {{Role::kAuditor, TokenSha256Hex(token), "set-b"}};
+  ASSERT_TRUE(h.server().SetGrants(set_a, {}).ok());
+  StderrCapture quiet;  // a log line per swap
+  std::atomic<bool> done{false};
+  std::thread swapper([&] {
+    for (int i = 0; !done.load() && i < 20000; ++i) {
+      Status s = h.server().SetGrants(i % 2 == 0 ? set_b : set_a, {});
+      EXPECT_TRUE(s.ok());
+    }
+  });
+  std::string error;
+  auto client = Client::Connect(h.endpoint(), nullptr, &error);
+  ASSERT_NE(client, nullptr) << error;
+  int seen_a = 0;
+  int seen_b = 0;
+  for (int i = 0; i < 300; ++i) {
+    auto reply = client->Request("GET", "/api/v1/whoami", token);
+    ASSERT_TRUE(reply.has_value()) << client->last_error();
+    ASSERT_EQ(reply->status, 200u);
+    // A role and a name from the same set, never one of each.
+    if (reply->body.find("\"role\":\"archivist\",\"name\":\"set-a\"") != std::string::npos) {
+      ++seen_a;
+    } else {
+      EXPECT_NE(reply->body.find("\"role\":\"auditor\",\"name\":\"set-b\""), std::string::npos)
+          << reply->body;
+      ++seen_b;
+    }
+  }
+  done.store(true);
+  swapper.join();
+  EXPECT_EQ(seen_a + seen_b, 300);
 }
 
 }  // namespace

@@ -141,6 +141,75 @@ TEST_F(HttpsServer, CertificateProblemsNameTheFile) {
   pool.join();
 }
 
+TEST_F(HttpsServer, OverTheCapANewcomerGets503OverTls) {
+  ServerOptions options = TlsOptions(false);
+  options.max_connections = 1;
+  Harness h(options);
+  ASSERT_TRUE(h.start_status().ok());
+  ClientTls tls{pki_->ca_cert, {}, {}, 0};
+  std::string error;
+  auto busy = Client::Connect(h.endpoint(), &tls, &error);
+  ASSERT_NE(busy, nullptr) << error;
+  ASSERT_TRUE(busy->WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  ASSERT_TRUE(Eventually([&] { return h.server().busy_connections() == 1; },
+                         std::chrono::milliseconds(3000)));
+
+  auto newcomer = Client::Connect(h.endpoint(), &tls, &error);
+  ASSERT_NE(newcomer, nullptr) << error;
+  auto refused = newcomer->Read();  // without sending a byte
+  ASSERT_TRUE(refused.has_value()) << newcomer->last_error();
+  EXPECT_EQ(refused->status, 503u);
+  EXPECT_EQ(refused->Header("retry-after"), "1");
+  EXPECT_FALSE(refused->keep_alive);
+
+  ASSERT_TRUE(busy->WriteRaw("\r\n"));
+  auto reply = busy->Read();
+  ASSERT_TRUE(reply.has_value()) << busy->last_error();
+  EXPECT_EQ(reply->status, 200u);
+}
+
+TEST_F(HttpsServer, AnIdleTlsConnectionIsEvictedForANewcomer) {
+  ServerOptions options = TlsOptions(false);
+  options.max_connections = 1;
+  Harness h(options);
+  ASSERT_TRUE(h.start_status().ok());
+  ClientTls tls{pki_->ca_cert, {}, {}, 0};
+  std::string error;
+  auto idle = Client::Connect(h.endpoint(), &tls, &error);
+  ASSERT_NE(idle, nullptr) << error;
+  ASSERT_EQ(idle->Request("GET", "/healthz")->status, 200u);
+  ASSERT_TRUE(Eventually([&] { return h.server().busy_connections() == 0; },
+                         std::chrono::milliseconds(3000)));
+  auto newcomer = Client::Connect(h.endpoint(), &tls, &error);
+  ASSERT_NE(newcomer, nullptr) << error;
+  auto reply = newcomer->Request("GET", "/healthz");
+  ASSERT_TRUE(reply.has_value()) << newcomer->last_error();
+  EXPECT_EQ(reply->status, 200u);
+  EXPECT_TRUE(idle->WaitClosed(std::chrono::milliseconds(2000))) << idle->last_error();
+  EXPECT_EQ(h.server().open_connections(), 1);
+}
+
+TEST_F(HttpsServer, SetGrantsRemovesACertificateGrantForTheNextRequest) {
+  Harness h(TlsOptions(true));
+  ASSERT_TRUE(h.start_status().ok()) << h.start_status().error().message;
+  ClientTls with_cert{pki_->ca_cert, pki_->client_cert, pki_->client_key, 0};
+  std::string error;
+  auto auditor = Client::Connect(h.endpoint(), &with_cert, &error);
+  ASSERT_NE(auditor, nullptr) << error;
+  ASSERT_EQ(auditor->Request("GET", "/api/v1/alerts")->status, 200u);
+
+  ASSERT_TRUE(
+      h.server().SetGrants(DefaultOptions().tokens, {{"ops.example", Role::kAuditor}}).ok());
+  auto removed = auditor->Request("GET", "/api/v1/alerts");
+  ASSERT_TRUE(removed.has_value()) << auditor->last_error();
+  EXPECT_EQ(removed->status, 401u);
+
+  ASSERT_TRUE(h.server().SetGrants({}, {{"auditor.example", Role::kArchivist}}).ok());
+  auto promoted = auditor->Request("POST", "/api/v1/alerts/1/ack");
+  ASSERT_TRUE(promoted.has_value()) << auditor->last_error();
+  EXPECT_EQ(promoted->status, 200u);
+}
+
 TEST(HttpMetrics, PromtoolAcceptsTheMetricsAfterTraffic) {
   if (!std::filesystem::exists("/usr/bin/promtool")) {
     GTEST_SKIP() << "/usr/bin/promtool is absent (Debian package prometheus)";

@@ -1,5 +1,9 @@
 #include "http/auth.h"
 
+#include <cctype>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace arkivvakt::http {
@@ -97,6 +101,60 @@ TEST(Authenticator, RefusesMalformedGrantsWithoutEchoingThem) {
   EXPECT_EQ(r.error().message.find(bad), std::string::npos);
   EXPECT_FALSE(Authenticator::Create({{Role::kMetrics, "abc", "a"}}, {}).ok());
   EXPECT_FALSE(Authenticator::Create({}, {{"", Role::kAuditor}}).ok());
+}
+
+TEST(ValidateGrants, RefusesOneTokenHashInTwoGrantsNamingTheGrantsNeverTheHash) {
+  const std::string hash = TokenSha256Hex("shared-token");
+  std::string upper = hash;
+  for (char& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  // Different roles, the same role, and the same digest spelled in another case.
+  for (auto [role, spelled] : std::vector<std::pair<Role, std::string>>{
+           {Role::kMetrics, hash}, {Role::kArchivist, hash}, {Role::kArchivist, upper}}) {
+    std::vector<TokenGrant> tokens = {{Role::kArchivist, hash, "archive-office"},
+                                      {Role::kAuditor, TokenSha256Hex("other"), "county-auditor"},
+                                      {role, spelled, "prometheus"}};
+    Status s = ValidateGrants(tokens, {});
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(s.error().message.find("archive-office"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find("prometheus"), std::string::npos) << s.error().message;
+    EXPECT_EQ(s.error().message.find("county-auditor"), std::string::npos) << s.error().message;
+    EXPECT_EQ(s.error().message.find(hash), std::string::npos) << s.error().message;
+    EXPECT_EQ(s.error().message.find(upper), std::string::npos) << s.error().message;
+    // Create() runs the same validation.
+    auto created = Authenticator::Create(tokens, {});
+    ASSERT_FALSE(created.ok());
+    EXPECT_EQ(created.error().message, s.error().message);
+  }
+}
+
+TEST(ValidateGrants, RefusesAClientCertificateCnGrantedTwice) {
+  for (Role second : {Role::kAuditor, Role::kArchivist}) {
+    std::vector<ClientCertGrant> certs = {{"auditor.example", Role::kAuditor},
+                                          {"ops.example", Role::kMetrics},
+                                          {"auditor.example", second}};
+    Status s = ValidateGrants({}, certs);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(s.error().message.find("auditor.example"), std::string::npos) << s.error().message;
+    EXPECT_NE(s.error().message.find("server.client_certs[0]"), std::string::npos);
+    EXPECT_NE(s.error().message.find("server.client_certs[2]"), std::string::npos);
+    EXPECT_FALSE(Authenticator::Create({}, certs).ok());
+  }
+}
+
+TEST(ValidateGrants, AcceptsDistinctGrantsAndRefusesWhatCreateRefuses) {
+  EXPECT_TRUE(ValidateGrants({}, {}).ok());
+  EXPECT_TRUE(ValidateGrants({{Role::kArchivist, TokenSha256Hex("a"), "a"},
+                              {Role::kArchivist, TokenSha256Hex("b"), "b"}},
+                             {{"x.example", Role::kAuditor}, {"y.example", Role::kAuditor}})
+                  .ok());
+  EXPECT_FALSE(ValidateGrants({{Role::kMetrics, "abc", "a"}}, {}).ok());
+  EXPECT_FALSE(
+      ValidateGrants({{Role::kMetrics, "zz" + TokenSha256Hex("x").substr(2), "a"}}, {}).ok());
+  EXPECT_FALSE(ValidateGrants({}, {{"", Role::kAuditor}}).ok());
 }
 
 TEST(Authorize, DecisionsPerRoute) {

@@ -7,10 +7,14 @@
 // granted a role. A token, when presented, decides alone (a bad token is not rescued by a
 // certificate). Tokens are never stored, logged or echoed: only their digests are kept.
 //
+// Grants are validated by one function, ValidateGrants(): Authenticator::Create() runs it, so
+// Server::Start(), Server::SetGrants() and `arkivvakt config check` refuse the same sets.
+//
 // Thread-safety: an Authenticator is immutable after construction; Authenticate() may be called
-// from any number of threads at once.
-// Errors: Create() returns kInvalidArgument naming the grant by index (never its digest) when a
-// digest is not 64 hex digits or a role/name is empty.
+// from any number of threads at once. The server swaps whole Authenticators (Server::SetGrants).
+// Errors: ValidateGrants() and Create() return kInvalidArgument naming the grants by index and
+// name, or the subject CN (never a digest), when a digest is not 64 hex digits, a subject CN is
+// empty, one token digest is in two grants (same role or not) or one CN is granted twice.
 #pragma once
 
 #include <array>
@@ -39,6 +43,15 @@ struct ClientCertGrant {
   Role role = Role::kMetrics;
 };
 
+// The validation of Server::Start(), Server::SetGrants() and Authenticator::Create(), for callers
+// that check a configuration without starting a server: every sha256_hex is 64 hex digits (any
+// case); no digest is in two token grants, whatever their roles or the case of the hex; every
+// subject_cn is non-empty and in one grant only. Ok, or kInvalidArgument, e.g.
+// `server.tokens[0] ("prometheus") and server.tokens[2] ("night-shift"): the same token
+// (SHA-256) is granted twice; ...`. An empty set is valid (every protected route answers 401).
+Status ValidateGrants(const std::vector<TokenGrant>& tokens,
+                      const std::vector<ClientCertGrant>& client_certs);
+
 // Lower-case hex SHA-256 of `token` (what operators put in the config: `sha256sum`).
 std::string TokenSha256Hex(std::string_view token);
 
@@ -54,6 +67,7 @@ struct AuthOutcome {
 
 class Authenticator {
  public:
+  // ValidateGrants(), then the grants as an Authenticator.
   static Result<Authenticator> Create(const std::vector<TokenGrant>& tokens,
                                       const std::vector<ClientCertGrant>& client_certs);
 

@@ -10,19 +10,40 @@
 // Everything else goes to the Router given to Start(). Limits on every connection: the whole
 // request (header and body) must arrive within read_timeout of the first byte being awaited
 // (slow clients are closed); header fields over max_header_bytes get 431, bodies over
-// max_body_bytes get 413 (then close); at most max_connections connections are served at once,
-// further ones get 503 with `Retry-After` and are closed. Every response is counted in
+// max_body_bytes get 413 (then close). Every response is counted in
 // arkivvakt_http_requests_total with the route template (never the raw path) and status.
 //
+// Connection cap: at most max_connections connections are open at once. A connection is idle
+// while nothing of a request has arrived (just accepted, in its TLS handshake, or a keep-alive
+// between requests) and busy from the first byte of a request until its response is written.
+// A connection arriving at the cap evicts the connection idle the longest (closed without an
+// answer, as an idle keep-alive may be) and is served, so idle connections, however many, never
+// lock out /healthz. Only when every connection is busy is the newcomer refused: without reading
+// its request it gets a complete `HTTP/1.1 503` with `Retry-After: 1` and `Connection: close`
+// (after the TLS handshake over TLS), each step within min(read_timeout, 1 s), then up to 64 KiB
+// of what it sends are dropped for at most 1 s and it is closed. At most 64 refused connections
+// are answered so at once; past that a plain connection gets the same 503 written without
+// waiting and a TLS connection is closed. Evictions and refusals are logged as counts
+// (`http.connections_shed`, at most one line a second), never with addresses.
+//
 // Authentication failures: 401 with `WWW-Authenticate: Bearer` for missing or bad credentials,
-// 403 for a role the route does not allow; counted by reason. Tokens never appear in a response,
-// an error or a log line. Logs (common/log.h) carry route templates, status codes and grant
-// names only, never paths, query strings, bodies or client addresses.
+// 403 for a role the route does not allow; counted by reason. A request with more than one
+// `Authorization` header is refused on every route, public or not, and never authenticated:
+// 400 with `WWW-Authenticate: Bearer error="invalid_request"` and `Connection: close`, counted
+// as reason "invalid". Tokens never appear in a response, an error or a log line. Logs
+// (common/log.h) carry route templates, status codes and grant names only, never paths, query
+// strings, bodies or client addresses.
+//
+// Grants: Start() takes ServerOptions::tokens and client_certs; SetGrants() replaces them while
+// running (configuration reload). Both validate with ValidateGrants() (http/auth.h). Each request
+// authenticates against one snapshot of the grants, so a swap applies whole from the next
+// request on, including the next request of a keep-alive connection opened before it.
 //
 // Threading: the server runs on the io_context given to Start(), which may be run by one or more
 // threads. kBlocking handlers run on `blocking`; the io_context, the pool, the router and the
 // metrics must outlive the server (and, after Stop(), until `done` has run).
-// Errors: Start() returns kInvalidArgument for a bad listen address, option or grant, kIo when
+// Errors: Start() returns kInvalidArgument for a bad listen address, option or grant (see
+// ValidateGrants(): a malformed digest, one token digest or client CN in two grants), kIo when
 // the address cannot be bound, kSecurity/kIo naming the file when a certificate, key or CA file
 // cannot be loaded or the key does not match the certificate.
 #pragma once
@@ -57,6 +78,7 @@ struct ServerOptions {
   // Optional (TLS only): CA certificates (PEM) that client certificates are verified against.
   // A client certificate is requested but not required; its CN counts only if it verified.
   std::filesystem::path client_ca;
+  // The grants at start; Server::SetGrants() replaces them (these options are not updated).
   std::vector<TokenGrant> tokens;
   std::vector<ClientCertGrant> client_certs;
   std::size_t max_body_bytes = 1 << 20;
@@ -64,6 +86,8 @@ struct ServerOptions {
   // Time for a whole request to arrive, and for an idle keep-alive connection to send the next
   // one; also bounds the TLS handshake and each response write.
   std::chrono::milliseconds read_timeout{10000};
+  // Connections open at once; at the cap the longest-idle one is evicted for a newcomer, which is
+  // refused with 503 only when every connection has a request in progress.
   int max_connections = 512;
   // Stop(): how long in-flight requests may take before their connections are closed anyway.
   std::chrono::milliseconds stop_timeout{5000};
@@ -99,8 +123,20 @@ class Server {
   // stop, its `done` also runs when the first stop completes.
   void Stop(std::function<void()> done);
 
-  // Connections currently open (for tests and logs). Any thread.
+  // Replaces the bearer-token and client-certificate grants, e.g. on a configuration reload.
+  // Validates with ValidateGrants() exactly as Start() does; on an error (kInvalidArgument, naming
+  // grants or CNs, never a digest) the grants in force stay. On success every request
+  // authenticated after the return uses the new set (also on keep-alive connections opened
+  // before: a removed token gets 401 on its next request); a request authenticating meanwhile
+  // uses the old set or the new one, whole. Logs the counts. Any thread.
+  Status SetGrants(std::vector<TokenGrant> tokens, std::vector<ClientCertGrant> client_certs);
+
+  // Connections counted against max_connections (not those being refused or already evicted).
+  // Any thread.
   int open_connections() const;
+
+  // Of those, the ones with a request in progress (not candidates for eviction). Any thread.
+  int busy_connections() const;
 
   struct Impl;
 
