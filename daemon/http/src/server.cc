@@ -1073,4 +1073,8 @@ int Server::busy_connections() const {
   return busy;
 }
 
+Result<boost::asio::ip::tcp::endpoint> ParseListenAddress(const std::string& listen) {
+  return ParseListen(listen);
+}
+
 }  // namespace arkivvakt::http

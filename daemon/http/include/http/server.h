@@ -95,6 +95,10 @@ struct ServerOptions {
   bool metrics_public = false;
 };
 
+// ServerOptions::listen as an endpoint (what Start() binds); kInvalidArgument naming the value
+// when it is not "host:port" with an IP literal or localhost and a port from 0 to 65535.
+Result<boost::asio::ip::tcp::endpoint> ParseListenAddress(const std::string& listen);
+
 class Server {
  public:
   // Binds and starts accepting. `router` is consulted for every request but the built-in routes.
