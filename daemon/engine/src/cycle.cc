@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "checks/builtin.h"
 #include "checks/reconcile.h"
 #include "checks/rule_engine.h"
@@ -275,7 +276,8 @@ Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
       }
     }
     take(std::move(locks.findings));
-    if (locks.change_log_error.has_value()) {
+    // A state runs LOCK whatever is selected; what could not run is said when it is.
+    if (locks.change_log_error.has_value() && Selected(options.only, checks::kLockChanged)) {
       report.not_run.push_back(
           {std::string(checks::kLockChanged),
            "change log not read (" + locks.change_log_error->message +
@@ -285,7 +287,7 @@ Status DocumentChecks::Run(std::span<const checks::CaseDocument> documents,
     cover({checks::kLockUnauthorisedUnlock, checks::kLockNotRelocked, checks::kLockNotFinalised});
     if (baselines != nullptr) {
       cover({checks::kLockChanged});
-    } else {
+    } else if (Selected(options.only, checks::kLockChanged)) {
       report.not_run.push_back({std::string(checks::kLockChanged), "no store for baselines", true});
     }
     phase.Mark("locks");
@@ -452,13 +454,16 @@ std::string ArchiveIdentity(const std::filesystem::path& extraction_dir) {
 }
 
 // Phase 4 with a state: every case when a full pass is due, else the changed and woken ones;
-// their findings replace the ones held for them.
+// their findings replace the ones held for them. `records` are the archive's records as this
+// cycle read them (never a stand-in: a cycle without them does not come here), and `archive`
+// the identity of arkivstruktur.xml and endringslogg.xml taken before they were read, so that a
+// file changed while it was read is a new identity at the next cycle.
 Status ExamineChangedCases(CycleState::Impl& st,
                            const std::shared_ptr<const std::vector<checks::ArchiveRecord>>& records,
-                           DocumentChecks& run, std::span<const checks::CaseDocument> documents,
+                           const std::string& archive, DocumentChecks& run,
+                           std::span<const checks::CaseDocument> documents,
                            std::span<const checks::CaseEvent> events) {
   const std::string key = OptionsKey(run.options);
-  const std::string archive = ArchiveIdentity(run.options.archive_dir);
   const bool full_pass = !st.primed || st.options_key != key || st.rules != run.options.rules ||
                          st.archive_identity != archive;
   if (st.records != records) {
@@ -571,7 +576,9 @@ Status ExamineChangedCases(CycleState::Impl& st,
 struct ArchivePhase {
   std::shared_ptr<const std::vector<checks::ArchiveRecord>> records =
       std::make_shared<const std::vector<checks::ArchiveRecord>>();
+  bool read = false;  // `records` are the archive's (else: none, not asked for or not readable)
   bool ok = true;
+  std::string identity;  // ArchiveIdentity before the read (a state's full-pass trigger)
   std::optional<NotRun> not_run;
   bool from_cache = false;
   bool from_index = false;
@@ -590,11 +597,13 @@ ArchivePhase RunArchivePhase(const CycleOptions& options, bool read_records,
   ArchivePhase a;
   const auto started = std::chrono::steady_clock::now();
   if (read_records) {
+    a.identity = ArchiveIdentity(options.archive_dir);
     const auto identity = ArchiveCache::IdentityOf(options.archive_dir);
     if (options.archive_cache != nullptr && identity.has_value() &&
         options.archive_cache->identity == identity && options.archive_cache->records) {
       a.records = options.archive_cache->records;
       a.from_cache = true;
+      a.read = true;
     } else {
       std::optional<std::vector<checks::ArchiveRecord>> indexed;
       if (!options.archive_index.empty() && identity.has_value()) {
@@ -611,6 +620,7 @@ ArchivePhase RunArchivePhase(const CycleOptions& options, bool read_records,
                    "archive " + options.archive_dir.string() + ": " + read.error().message, true};
       } else {
         a.records = std::make_shared<const std::vector<checks::ArchiveRecord>>(std::move(*read));
+        a.read = true;
         // Cached and indexed only if the file did not change while it was read.
         const bool unchanged =
             identity.has_value() && ArchiveCache::IdentityOf(options.archive_dir) == identity;
@@ -640,6 +650,12 @@ ArchivePhase RunArchivePhase(const CycleOptions& options, bool read_records,
         std::chrono::steady_clock::now() - read);
   }
   return a;
+}
+
+// A rolling sweep replaces the extraction validation's hashing of every file.
+bool Sweeping(const CycleOptions& options) {
+  return options.sweep != nullptr &&
+         (options.fixity_sweep.bytes_per_second > 0 || options.fixity_byte_budget > 0);
 }
 
 }  // namespace
@@ -681,12 +697,21 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     }
   }
   std::vector<Finding>& out = report.findings;
+  // A rule's findings are selected as DL or by the rule's id; "DL" selects no built-in.
+  absl::flat_hash_set<std::string_view> rule_ids;
+  if (options.rules) {
+    for (const auto& pack : options.rules->packs) {
+      for (const auto& rule : pack->rules) {
+        rule_ids.insert(rule.id);
+      }
+    }
+  }
   const auto keep = [&](std::vector<Finding>&& found) {
     for (Finding& f : found) {
       if (std::find(superseded.begin(), superseded.end(), f.check) != superseded.end()) {
         continue;
       }
-      if (Selected(only, f.check) || RuleSelected(only, f.check)) {
+      if (Selected(only, f.check) || (rule_ids.contains(f.check) && RuleSelected(only, f.check))) {
         out.push_back(std::move(f));
       }
     }
@@ -700,10 +725,13 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   };
 
   // 2 (started first). The archive, and the baselines for a stateless cycle, on a second thread
-  // while phase 1 reads the case system: neither uses what the other does.
+  // while phase 1 reads the case system: neither uses what the other does. With a state the
+  // archive is read whatever is selected (from the cache when unchanged): the state re-examines
+  // changed and woken cases with every family, and those need the archive's records.
   CycleState::Impl* const st = options.state != nullptr ? &options.state->impl() : nullptr;
-  const bool read_archive = AnySelected(only, {"REC", "LOCK", "SIG", "ACC"}) ||
-                            (options.sweep != nullptr && AnySelected(only, {"FIX"}));
+  const bool archive_wanted = AnySelected(only, {"REC", "LOCK", "SIG", "ACC"}) ||
+                              (Sweeping(options) && AnySelected(only, {"FIX"}));
+  const bool read_archive = archive_wanted || st != nullptr;
   checks::BaselineStore* const list_baselines_from =
       st == nullptr && baselines != nullptr && read_archive && AnySelected(only, {"LOCK"})
           ? baselines
@@ -773,7 +801,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   report.archive_from_index = archive.from_index;
   report.archive_index_note = std::move(archive.index_note);
   report.archive_index_error = std::move(archive.index_error);
-  if (archive.not_run.has_value()) {
+  if (archive.not_run.has_value() && archive_wanted) {
     report.not_run.push_back(std::move(*archive.not_run));
   }
   const std::vector<checks::ArchiveRecord>& records = *records_held;
@@ -784,7 +812,7 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
     CollectingSink sink;
     noark5::ValidateOptions vo;
     vo.dir = options.archive_dir;
-    const bool sweeping = options.sweep != nullptr && options.fixity_byte_budget > 0;
+    const bool sweeping = Sweeping(options);
     vo.check_document_files = options.hash_document_files && !sweeping;
     vo.hash_threads = std::max(1u, options.threads);
     vo.today = DateOf(now);
@@ -823,10 +851,18 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   }
 
   // 3b. The rolling fixity sweep (the daemon), over the records read in phase 2.
-  if (options.sweep != nullptr && options.fixity_byte_budget > 0 && archive_ok &&
-      AnySelected(only, {"FIX"})) {
+  if (Sweeping(options) && archive_ok && AnySelected(only, {"FIX"})) {
+    SweepSlice slice;
+    if (options.fixity_sweep.bytes_per_second > 0) {
+      const auto [files, bytes] = SweptFilesAndBytes(records);
+      slice = PlanSweepSlice(options.fixity_sweep, bytes, files);
+    } else {
+      slice.bytes = slice.configured_bytes = options.fixity_byte_budget;
+    }
     SweepResult swept =
-        SweepFixity(options.archive_dir, records, *options.sweep, options.fixity_byte_budget);
+        SweepFixity(options.archive_dir, records, *options.sweep, slice.bytes, slice.files);
+    report.fixity_sweep = slice;
+    report.fixity_sweep_passes = options.sweep->passes;
     report.documents_hashed += swept.files;
     report.bytes_hashed += swept.bytes;
     report.fixity_examined = std::move(swept.examined);
@@ -841,8 +877,9 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   run.case_ok = case_ok;
   run.archive_ok = archive_ok;
   std::vector<std::uint32_t> document_of_record;  // for SIG: matched document per record
-  if (st != nullptr && case_ok && archive_ok) {
-    Status examined = ExamineChangedCases(*st, records_held, run, documents, events);
+  if (st != nullptr && case_ok && archive.read) {
+    Status examined =
+        ExamineChangedCases(*st, records_held, archive.identity, run, documents, events);
     if (!examined.ok()) {
       return examined.error();
     }
@@ -871,9 +908,20 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
   }
 
   // 5. Signatures.
+  // Without trust anchors SIG can verify nothing; it needs none when nothing claims a signature
+  // (no case document marked signed, no record with elektroniskSignatur): then it is covered.
+  const auto anything_claims_a_signature = [&] {
+    return std::any_of(documents.begin(), documents.end(),
+                       [](const checks::CaseDocument& d) { return d.is_signed.value_or(false); }) ||
+           std::any_of(records.begin(), records.end(),
+                       [](const checks::ArchiveRecord& r) { return !r.signature_claim.empty(); });
+  };
   if (case_ok && archive_ok && AnySelected(only, {"SIG"})) {
-    if (!options.trust) {
+    if (!options.trust && anything_claims_a_signature()) {
       report.not_run.push_back({"SIG", "no trust anchors configured ([signing] trust)", true});
+    } else if (!options.trust) {
+      cover({checks::kSigInvalid, checks::kSigIndeterminate, checks::kSigMissing,
+             checks::kSigClaimMismatch, checks::kSigModifiedAfterSigning});
     } else {
       signing::Verifier verifier(options.trust);
       std::vector<checks::SignatureOutcome> outcomes;

@@ -1,5 +1,6 @@
 #include "engine/fixity_sweep.h"
 
+#include <algorithm>
 #include <string>
 
 #include "common/contained_dir.h"
@@ -9,9 +10,59 @@
 
 namespace arkivvakt::engine {
 
+namespace {
+
+__extension__ using Wide = unsigned __int128;
+
+std::uint64_t Saturated(Wide v) {
+  return v > UINT64_MAX ? UINT64_MAX : static_cast<std::uint64_t>(v);
+}
+
+// ceil(total x period / full_sweep), period <= full_sweep.
+std::uint64_t Share(std::uint64_t total, std::uint64_t period, std::uint64_t full_sweep) {
+  const Wide product = Wide{total} * period;
+  return Saturated((product + full_sweep - 1) / full_sweep);
+}
+
+}  // namespace
+
+SweepSlice PlanSweepSlice(const FixitySweepBudget& budget, std::uint64_t archive_bytes,
+                          std::uint64_t archive_files) {
+  SweepSlice s;
+  s.archive_bytes = archive_bytes;
+  s.archive_files = archive_files;
+  const std::uint64_t period =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(1, budget.period.count()));
+  s.configured_bytes = Saturated(Wide{budget.bytes_per_second} * period);
+  if (budget.full_sweep.count() > 0) {
+    const auto full = static_cast<std::uint64_t>(budget.full_sweep.count());
+    const std::uint64_t share_of = std::min(period, full);
+    s.required_bytes = Share(archive_bytes, share_of, full);
+    s.files = Share(archive_files, share_of, full);
+  }
+  s.rate_raised = s.required_bytes > s.configured_bytes;
+  s.bytes = std::max(s.configured_bytes, s.required_bytes);
+  s.bytes_per_second = s.bytes / period + (s.bytes % period != 0 ? 1 : 0);
+  return s;
+}
+
+std::pair<std::uint64_t, std::uint64_t> SweptFilesAndBytes(
+    std::span<const checks::ArchiveRecord> records) {
+  std::uint64_t files = 0;
+  std::uint64_t bytes = 0;
+  for (const checks::ArchiveRecord& r : records) {
+    if (!r.file.empty()) {
+      ++files;
+      const std::uint64_t size = r.size.value_or(0);
+      bytes = UINT64_MAX - bytes < size ? UINT64_MAX : bytes + size;
+    }
+  }
+  return {files, bytes};
+}
+
 SweepResult SweepFixity(const std::filesystem::path& extraction_dir,
                         std::span<const checks::ArchiveRecord> records, SweepCursor& cursor,
-                        std::uint64_t byte_budget) {
+                        std::uint64_t byte_budget, std::uint64_t min_files) {
   SweepResult out;
   if (records.empty()) {
     return out;
@@ -24,7 +75,7 @@ SweepResult SweepFixity(const std::filesystem::path& extraction_dir,
       cursor.next = 0;
       ++cursor.passes;
     }
-    if (out.files > 0 && out.bytes >= byte_budget) {
+    if (out.files > 0 && out.bytes >= byte_budget && out.examined.size() >= min_files) {
       break;
     }
     const checks::ArchiveRecord& r = records[cursor.next++];

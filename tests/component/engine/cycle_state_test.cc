@@ -15,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include "casesystem/csv.h"
+#include "case_csv.h"
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/clock.h"
@@ -29,53 +29,10 @@ namespace arkivvakt::engine {
 namespace {
 
 using arkivvakt::testing::TempDir;
-using Csv = std::vector<std::vector<std::string>>;
-
-// The generator's CSV files, read with the adapters' RFC 4180 reader.
-Csv ReadCsv(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  casesystem::CsvRecordReader reader(in);
-  Csv rows;
-  casesystem::CsvRecord record;
-  for (;;) {
-    auto more = reader.Next(&record);
-    EXPECT_TRUE(more.ok()) << path;
-    if (!more.ok() || !*more) {
-      return rows;
-    }
-    if (!record.blank) {
-      rows.push_back(record.fields);
-    }
-  }
-}
-
-void WriteCsv(const std::filesystem::path& path, const Csv& rows) {
-  std::ofstream out(path, std::ios::trunc);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      const std::string& cell = row[i];
-      if (i > 0) {
-        out << ',';
-      }
-      if (cell.find_first_of(",\"") != std::string::npos) {
-        std::string q;
-        for (char c : cell) {
-          q += c == '"' ? "\"\"" : std::string(1, c);
-        }
-        out << '"' << q << '"';
-      } else {
-        out << cell;
-      }
-    }
-    out << '\n';
-  }
-}
-
-std::size_t Column(const Csv& csv, const std::string& name) {
-  auto it = std::find(csv.front().begin(), csv.front().end(), name);
-  EXPECT_NE(it, csv.front().end()) << name;
-  return static_cast<std::size_t>(it - csv.front().begin());
-}
+using case_csv::Column;
+using case_csv::Csv;
+using case_csv::ReadCsv;
+using case_csv::WriteCsv;
 
 class IncrementalCycle : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "case_csv.h"
 #include "casesystem/postgres_loader.h"
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
@@ -317,14 +318,15 @@ TEST_F(MunicipalityCycle, AnUnreadableArchiveIsNotRunNeverNoFindings) {
 TEST_F(MunicipalityCycle, TheRollingSweepCoversEveryFileOverSeveralCyclesWithinItsBudget) {
   SweepCursor cursor;
   options_.sweep = &cursor;
-  options_.fixity_byte_budget = 60 * 1024;  // a few dozen of the ~2 KB documents per cycle
+  // 60 KB a cycle, a few dozen of the ~2 KB documents; no full_sweep floor.
+  options_.fixity_sweep = {.bytes_per_second = 60 * 1024, .period = std::chrono::seconds{1}};
   options_.only = {"FIX"};
   std::set<std::string> examined;
   std::vector<Finding> fixity;
   for (int cycle = 0; cycle < 100 && cursor.passes == 0; ++cycle) {
     auto report = RunCycle(options_, *source_, store_.get(), m_.now);
     ASSERT_TRUE(report.ok()) << report.error().message;
-    EXPECT_LE(report->bytes_hashed, options_.fixity_byte_budget + 64 * 1024);  // one file over
+    EXPECT_LE(report->bytes_hashed, 60u * 1024 + 64 * 1024);  // one file over
     for (const Subject& s : report->fixity_examined) {
       examined.insert(s.archive_system_id);
     }
@@ -360,6 +362,51 @@ TEST_F(MunicipalityCycle, OnlySelectsFamiliesAndSkipsTheRest) {
     EXPECT_EQ(f.check.rfind("SIG-", 0), 0u) << f.check;
   }
   EXPECT_EQ(report->documents_hashed, 0u);  // the extraction validation was skipped
+}
+
+// SIG without trust anchors: with nothing that claims a signature (no case document marked
+// signed, no elektroniskSignatur in the archive) there is nothing to verify, so SIG is covered;
+// once a document claims one, SIG cannot run and says why.
+TEST(SignaturesWithoutTrust, AreCoveredWhenNothingClaimsASignatureAndNotRunWhenSomethingDoes) {
+  TempDir dir;
+  MunicipalityOptions o;
+  o.dir = dir.path() / "unsigned";
+  o.mapper = 40;
+  o.metadata_only = true;  // no signed documents
+  auto m = GenerateMunicipality(o);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  CycleOptions options;
+  options.archive_dir = m->archive_dir;
+  options.validate_extraction = false;
+  options.only = {"SIG"};
+  auto source = casesystem::MakeCsvSource(m->casesystem_dir);
+  const std::vector<std::string> sig = {"SIG-INVALID", "SIG-INDETERMINATE", "SIG-MISSING",
+                                        "SIG-CLAIM-MISMATCH", "SIG-MODIFIED-AFTER-SIGNING"};
+  for (bool with_state : {false, true}) {
+    CycleState state;
+    CycleOptions o2 = options;
+    o2.state = with_state ? &state : nullptr;
+    auto report = RunCycle(o2, *source, nullptr, m->now);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_TRUE(report->not_run.empty())
+        << report->not_run.front().checks << ": " << report->not_run.front().reason;
+    EXPECT_EQ(report->covered, sig);
+    EXPECT_TRUE(report->findings.empty());
+    EXPECT_EQ(report->signatures_verified, 0u);
+  }
+
+  // One document the case system says is signed: SIG needs the trust store it does not have.
+  const auto path = m->casesystem_dir / "case_documents.csv";
+  case_csv::Csv docs = case_csv::ReadCsv(path);
+  docs[1][case_csv::Column(docs, "signed")] = "true";
+  case_csv::WriteCsv(path, docs);
+  auto claimed = RunCycle(options, *source, nullptr, m->now);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->not_run.size(), 1u);
+  EXPECT_EQ(claimed->not_run[0].checks, "SIG");
+  EXPECT_TRUE(claimed->not_run[0].input_failed);
+  EXPECT_NE(claimed->not_run[0].reason.find("[signing] trust"), std::string::npos);
+  EXPECT_TRUE(claimed->covered.empty());
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // `arkivvakt check` and `arkivvakt demo --check-only` as a user runs them: exit codes, JSON
 // output that matches the demo's ground truth, --only, --fail-on, configuration and input errors,
-// and no personal data in the output.
+// no personal data in the output, and signature checks without a trust store.
 #include <boost/json/src.hpp>  // header-only Boost.JSON, compiled once for this test binary
 #include <gtest/gtest.h>
 
+#include "engine/municipality.h"
 #include "noark5/writer.h"
 #include "support/postgres_cluster.h"
 #include "support/test_paths.h"
@@ -135,6 +136,149 @@ TEST_F(CheckCli, ConfigurationAndInputErrorsExitTwo) {
   ASSERT_FALSE(out.at("not_run").as_array().empty());
   EXPECT_TRUE(out.at("not_run").as_array()[0].at("input_failed").as_bool());
   EXPECT_NE(boost::json::serialize(out.at("not_run")).find("no-such-archive"), std::string::npos);
+}
+
+// A municipality whose documents claim no signature (no PAdES files, no elektroniskSignatur, no
+// case document marked signed) and whose configuration names no trust store ([signing] trust
+// empty): SIG has nothing to verify, so it is covered, not failed. Once something claims a
+// signature, SIG cannot run without trust anchors and `check` exits 2.
+class CheckCliWithoutTrust : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine::MunicipalityOptions o;
+    o.dir = dir_.path() / "unsigned";
+    o.mapper = 40;
+    o.metadata_only = true;  // no signed documents, no writer defects
+    auto made = engine::GenerateMunicipality(o);
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    config_ = made->config;
+    std::string text = ReadFile(config_);
+    const std::string trust = "trust = [\"trust/root.pem\"]";
+    ASSERT_NE(text.find(trust), std::string::npos);
+    text.replace(text.find(trust), trust.size(), "trust = []");
+    WriteFile(config_, text);
+    const auto truth = boost::json::parse(ReadFile(o.dir / "ground-truth.json"));
+    now_ = std::string(truth.at("now").as_string());
+    archive_ = made->archive_dir;
+    casesystem_ = made->casesystem_dir;
+  }
+
+  testing::CommandResult Check(std::vector<std::string> extra) {
+    std::vector<std::string> argv = {ArkivvaktBinary().string(),
+                                     "check",
+                                     "--config",
+                                     config_.string(),
+                                     "--now",
+                                     now_,
+                                     "--format",
+                                     "json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunCommand(argv);
+  }
+
+  static std::vector<std::string> Strings(const boost::json::value& array) {
+    std::vector<std::string> out;
+    for (const auto& v : array.as_array()) {
+      out.emplace_back(v.as_string());
+    }
+    return out;
+  }
+
+  static bool SigNotRunForTrust(const boost::json::value& out) {
+    for (const auto& n : out.at("not_run").as_array()) {
+      if (n.at("checks") == "SIG") {
+        return n.at("input_failed").as_bool() &&
+               std::string(n.at("reason").as_string()).find("[signing] trust") != std::string::npos;
+      }
+    }
+    return false;
+  }
+
+  TempDir dir_;
+  std::filesystem::path config_;
+  std::filesystem::path archive_;
+  std::filesystem::path casesystem_;
+  std::string now_;
+};
+
+const std::vector<std::string> kSigChecks = {"SIG-INVALID", "SIG-INDETERMINATE", "SIG-MISSING",
+                                             "SIG-CLAIM-MISMATCH", "SIG-MODIFIED-AFTER-SIGNING"};
+
+TEST_F(CheckCliWithoutTrust, NothingClaimsASignatureSoSignaturesAreCovered) {
+  auto r = Check({"--only", "SIG"});
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto out = boost::json::parse(r.out);
+  EXPECT_TRUE(out.at("not_run").as_array().empty()) << boost::json::serialize(out.at("not_run"));
+  EXPECT_TRUE(out.at("findings").as_array().empty());
+  const auto covered = Strings(out.at("covered"));
+  for (const std::string& id : kSigChecks) {
+    EXPECT_NE(std::find(covered.begin(), covered.end(), id), covered.end()) << id;
+  }
+  // Every family: findings (the metadata-only extraction has no document files) but no input
+  // that failed, so not exit 2.
+  r = Check({});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  out = boost::json::parse(r.out);
+  for (const auto& n : out.at("not_run").as_array()) {
+    EXPECT_FALSE(n.at("input_failed").as_bool()) << boost::json::serialize(n);
+  }
+  const auto all_covered = Strings(out.at("covered"));
+  EXPECT_NE(std::find(all_covered.begin(), all_covered.end(), "SIG-MISSING"), all_covered.end());
+}
+
+TEST_F(CheckCliWithoutTrust, ADocumentTheCaseSystemSaysIsSignedNeedsATrustStore) {
+  const auto path = casesystem_ / "case_documents.csv";
+  std::string csv = ReadFile(path);
+  // Mark the first document row signed: find its `signed` cell (RFC 4180: commas inside
+  // quotes are not separators).
+  const auto cells = [&](std::size_t from) {
+    std::vector<std::size_t> starts = {from};
+    bool quoted = false;
+    for (std::size_t i = from; i < csv.size() && (quoted || csv[i] != '\n'); ++i) {
+      if (csv[i] == '"') {
+        quoted = !quoted;
+      } else if (csv[i] == ',' && !quoted) {
+        starts.push_back(i + 1);
+      }
+    }
+    return starts;
+  };
+  const std::vector<std::size_t> header = cells(0);
+  std::size_t column = header.size();
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (csv.compare(header[i], 7, "signed,") == 0 || csv.compare(header[i], 7, "signed\n") == 0) {
+      column = i;
+    }
+  }
+  ASSERT_LT(column, header.size());
+  const std::vector<std::size_t> row = cells(csv.find('\n') + 1);
+  ASSERT_EQ(row.size(), header.size());
+  const std::size_t cell = row[column];
+  ASSERT_TRUE(csv[cell] == ',' || csv[cell] == '\n') << "the generated row has a signed value";
+  csv.insert(cell, "true");
+  WriteFile(path, csv);
+  const auto r = Check({"--only", "SIG"});
+  EXPECT_EQ(r.exit_code, 2) << r.err << r.out;
+  const auto out = boost::json::parse(r.out);
+  EXPECT_TRUE(SigNotRunForTrust(out)) << boost::json::serialize(out.at("not_run"));
+  EXPECT_TRUE(Strings(out.at("covered")).empty());
+}
+
+TEST_F(CheckCliWithoutTrust, ASignatureTheArchiveRecordsNeedsATrustStore) {
+  const auto path = archive_ / "arkivstruktur.xml";
+  std::string xml = ReadFile(path);
+  const std::size_t object = xml.find("<dokumentobjekt>");
+  ASSERT_NE(object, std::string::npos);
+  xml.insert(object,
+             "<elektroniskSignatur><elektroniskSignaturSikkerhetsnivaa>Sikret med PKI"
+             "</elektroniskSignaturSikkerhetsnivaa><elektroniskSignaturVerifisert>Verifisert"
+             "</elektroniskSignaturVerifisert><verifisertDato>2024-01-15</verifisertDato>"
+             "<verifisertAv>AA1</verifisertAv></elektroniskSignatur>");
+  WriteFile(path, xml);
+  const auto r = Check({"--only", "SIG"});
+  EXPECT_EQ(r.exit_code, 2) << r.err << r.out;
+  const auto out = boost::json::parse(r.out);
+  EXPECT_TRUE(SigNotRunForTrust(out)) << boost::json::serialize(out.at("not_run"));
 }
 
 TEST(CheckCliPostgres, DemoWithTheCaseSystemInPostgreSql) {

@@ -13,7 +13,9 @@
 //      LOCK-*, SHRED-*, ACC-UNRESTRICTED (checks/builtin.h) — LOCK-CHANGED against the store's
 //      baselines, recording a baseline for every locked record seen for the first time;
 //   5. SIG-*: every archived file the case system says is signed, or whose archive metadata
-//      records a signature, verified with signing::Verifier against `trust` at `now`.
+//      records a signature, verified with signing::Verifier against `trust` at `now`. Without
+//      `trust`, SIG is covered when nothing claims a signature (no case document marked signed,
+//      no record with elektroniskSignatur) and not run (input_failed) when something does.
 // With `threads` > 1, phase 2 (and, without a state, the listing of the store's baselines) runs on
 // a second thread beside phase 1, and the rule packs beside the other checks of phase 4; the
 // findings come out in the order above either way.
@@ -21,8 +23,11 @@
 // the others that do not depend on it; its checks are listed in CycleReport::not_run with the
 // reason and are absent from `covered`, so the alert layer never resolves their alerts.
 //
-// Selection: `only` holds check ids ("REC-MISSING") or families ("REC", "N5"); empty = all.
-// Phases with no selected check are skipped.
+// Selection: `only` holds check ids ("REC-MISSING") or families ("REC", "N5", "DL" for every
+// rule of the loaded packs); empty = all. Phases with no selected check are skipped, except
+// that a cycle with a state always reads the archive (from the cache when unchanged): the
+// state examines changed and woken cases with every document check, whatever is selected, so
+// what a family reports never depends on which families share its cycle.
 //
 // Thread-safety: RunCycle is reentrant; the caller serialises cycles that share a BaselineStore
 // (the daemon never runs two cycles at once). Errors: only a programming or store error is an
@@ -65,9 +70,14 @@ struct CycleOptions {
   std::filesystem::path archive_dir;  // the Noark 5 extraction
   bool validate_extraction = true;    // phase 3
   bool hash_document_files = true;    // phase 3 hashes every document file (fixity)
-  // Rolling sweep instead (the daemon): with a cursor and a budget > 0, phase 3 reads no files
-  // and SweepFixity hashes the next `fixity_byte_budget` bytes of documents from the cursor.
+  // Rolling sweep instead (the daemon): with a cursor and fixity_sweep.bytes_per_second > 0,
+  // phase 3 reads no document files and SweepFixity hashes the next slice from the cursor, of
+  // PlanSweepSlice(fixity_sweep, the archive's declared bytes and files) (engine/fixity_sweep.h):
+  // the configured rate over `period`, raised so that a pass completes within `full_sweep`.
   SweepCursor* sweep = nullptr;
+  FixitySweepBudget fixity_sweep;
+  // Superseded by fixity_sweep (kept while the daemon still sets it): with the cursor and
+  // fixity_sweep.bytes_per_second == 0, a fixed slice of this many bytes, no full_sweep floor.
   std::uint64_t fixity_byte_budget = 0;
   ArchiveCache* archive_cache = nullptr;  // null: read arkivstruktur.xml every cycle
   // The daemon's memory between cycles (engine/cycle_state.h): with it, the case system is
@@ -104,6 +114,10 @@ struct CycleReport {
   // With a rolling sweep: the subjects whose FIX-CHECKSUM/FIX-SIZE/FIX-MISSING-FILE were examined
   // (those checks are then covered for these subjects only).
   std::vector<Subject> fixity_examined;
+  // The sweep's slice when one ran: its allowance, and rate_raised when [schedule] full_sweep
+  // raised the configured rate (bytes_per_second is then the rate used) — for the daemon's log.
+  std::optional<SweepSlice> fixity_sweep;
+  std::uint64_t fixity_sweep_passes = 0;  // SweepCursor::passes after the slice
   std::uint64_t case_documents = 0;
   std::uint64_t case_events = 0;
   std::uint64_t archive_records = 0;

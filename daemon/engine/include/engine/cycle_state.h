@@ -14,10 +14,14 @@
 //     what links them (a document pointing at another case's archive record, an event naming
 //     another case's document, records sharing a systemID), and keeps every other case's
 //     findings from before.
-// The answer is the one a full cycle at the same instant gives (tests/component/engine).
+// The answer is the one a full cycle at the same instant gives, whichever families a cycle
+// selects (tests/component/engine: cycle_state_test.cc, cycle_families_test.cc): every cycle
+// with a state reads the archive (RunCycle; from the cache when unchanged) and examines the
+// changed and woken cases with every document check, and a cycle whose case system or archive
+// could not be read examines nothing with the state and leaves a full pass for the next one.
 // Everything is examined afresh (a full pass) on the first cycle, after a full read, when the
-// archive (arkivstruktur.xml, endringslogg.xml) or the options the checks depend on changed,
-// and after Reset().
+// archive (arkivstruktur.xml, endringslogg.xml: their identity as it was before the cycle read
+// them) or the options the checks depend on changed, and after Reset().
 //
 // Bad rows (REC-BAD-ROW) are those of the last full read plus the new ones delta reads found
 // (a CSV delta parses the whole file and so replaces them; a PostgreSQL delta's are matched to
