@@ -654,8 +654,7 @@ ArchivePhase RunArchivePhase(const CycleOptions& options, bool read_records,
 
 // A rolling sweep replaces the extraction validation's hashing of every file.
 bool Sweeping(const CycleOptions& options) {
-  return options.sweep != nullptr &&
-         (options.fixity_sweep.bytes_per_second > 0 || options.fixity_byte_budget > 0);
+  return options.sweep != nullptr && options.fixity_sweep.bytes_per_second > 0;
 }
 
 }  // namespace
@@ -852,13 +851,8 @@ Result<CycleReport> RunCycle(const CycleOptions& options, casesystem::CaseSystem
 
   // 3b. The rolling fixity sweep (the daemon), over the records read in phase 2.
   if (Sweeping(options) && archive_ok && AnySelected(only, {"FIX"})) {
-    SweepSlice slice;
-    if (options.fixity_sweep.bytes_per_second > 0) {
-      const auto [files, bytes] = SweptFilesAndBytes(records);
-      slice = PlanSweepSlice(options.fixity_sweep, bytes, files);
-    } else {
-      slice.bytes = slice.configured_bytes = options.fixity_byte_budget;
-    }
+    const auto [files, bytes] = SweptFilesAndBytes(records);
+    const SweepSlice slice = PlanSweepSlice(options.fixity_sweep, bytes, files);
     SweepResult swept =
         SweepFixity(options.archive_dir, records, *options.sweep, slice.bytes, slice.files);
     report.fixity_sweep = slice;

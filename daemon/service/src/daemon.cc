@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -408,9 +409,9 @@ class Daemon {
           cycle.only.emplace_back(checks::FamilyName(f));
         }
       }
-      // The daemon re-hashes document files as a rolling sweep: [schedule]
-      // sweep_bytes_per_second over the FIX family's interval, continuing where the last
-      // cycle stopped.
+      // The daemon re-hashes document files as a rolling sweep continuing where the last cycle
+      // stopped: [schedule] sweep_bytes_per_second over the time since the last FIX cycle,
+      // raised so that every file is re-hashed within full_sweep.
       cycle.sweep = &sweep_cursor_;
       cycle.archive_cache = &archive_cache_;
       const engine::CycleState::Options state_options{
@@ -422,9 +423,16 @@ class Daemon {
         cycle_state_ = std::make_unique<engine::CycleState>(state_options);
       }
       cycle.state = cycle_state_.get();
-      cycle.fixity_byte_budget =
-          rt->config.sweep_bytes_per_second *
-          static_cast<std::uint64_t>(FamilyInterval(rt->config, Family::kFix).count());
+      const std::chrono::seconds fix_interval = FamilyInterval(rt->config, Family::kFix);
+      cycle.fixity_sweep = {.bytes_per_second = rt->config.sweep_bytes_per_second,
+                            .period = last_fix_cycle_
+                                          ? std::chrono::ceil<std::chrono::seconds>(
+                                                std::chrono::steady_clock::now() - *last_fix_cycle_)
+                                          : fix_interval,
+                            .full_sweep = rt->config.full_sweep};
+      if (families.contains(Family::kFix)) {
+        last_fix_cycle_ = std::chrono::steady_clock::now();
+      }
       const AlertApplication apply{rt->sinks, rt->flood};
       auto run = RunAndRecordCycle(cycle, **source, **store, now, clock, &apply);
       if (!run.ok()) {
@@ -492,6 +500,12 @@ class Daemon {
         (run.alerts.has_value() ? std::to_string(run.alerts->opened) + " alerts opened, " +
                                       std::to_string(run.alerts->resolved) + " resolved"
                                 : std::string("alerts not updated"));
+    if (report.fixity_sweep.has_value() && report.fixity_sweep->rate_raised) {
+      Say("<5>",
+          "fixity sweep: sweep_bytes_per_second is too low to re-hash every file within "
+          "full_sweep; hashing at " +
+              std::to_string(report.fixity_sweep->bytes_per_second) + " bytes/s instead");
+    }
     if (!report.archive_index_error.empty()) {
       Say("<4>", report.archive_index_error);
     } else if (!report.archive_from_cache && !report.archive_from_index &&
@@ -619,6 +633,7 @@ class Daemon {
   engine::SweepCursor sweep_cursor_;
   engine::ArchiveCache archive_cache_;
   std::unique_ptr<engine::CycleState> cycle_state_;
+  std::optional<std::chrono::steady_clock::time_point> last_fix_cycle_;
   // The outbox thread's.
   StoreSlot outbox_store_;
   sinks::DeliveryOptions delivery_;

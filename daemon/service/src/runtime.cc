@@ -205,6 +205,9 @@ Result<std::shared_ptr<const Runtime>> BuildRuntime(Config config) {
   ARKIVVAKT_RETURN_IF_ERROR(BuildSenders(c, *r));
   r->flood.digest_threshold = c.digest_threshold;
   r->alertmanager_resend = c.alertmanager_resend;
+  // Alertmanager keeps a firing alert until its endsAt: three resend intervals ahead, so one or
+  // two lost re-posts do not make it look resolved.
+  r->sinks.payload.resend_horizon = 3 * c.alertmanager_resend;
   for (checks::Family f : checks::kAllFamilies) {
     r->intervals[static_cast<std::size_t>(f)] = FamilyInterval(c, f);
   }

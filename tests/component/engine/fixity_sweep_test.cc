@@ -189,13 +189,15 @@ TEST_F(FullSweep, FilesWithoutADeclaredSizeDoNotStretchAPass) {
   EXPECT_EQ(examined.size(), files);
 }
 
-TEST_F(FullSweep, TheFixedByteBudgetTheDaemonSetsStillSlices) {
+TEST_F(FullSweep, AFastEnoughRateSlicesByTheRateAlone) {
   SweepCursor cursor;
   CycleOptions options;
   options.archive_dir = m_.archive_dir;
   options.only = {"FIX"};
   options.sweep = &cursor;
-  options.fixity_byte_budget = 20 * 1024;
+  options.fixity_sweep = {.bytes_per_second = 2 * 1024,
+                          .period = std::chrono::seconds(10),
+                          .full_sweep = std::chrono::hours(24 * 365)};
   auto report = RunCycle(options, *source_, nullptr, m_.now);
   ASSERT_TRUE(report.ok()) << report.error().message;
   ASSERT_TRUE(report->fixity_sweep.has_value());

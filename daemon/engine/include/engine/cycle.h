@@ -76,9 +76,6 @@ struct CycleOptions {
   // the configured rate over `period`, raised so that a pass completes within `full_sweep`.
   SweepCursor* sweep = nullptr;
   FixitySweepBudget fixity_sweep;
-  // Superseded by fixity_sweep (kept while the daemon still sets it): with the cursor and
-  // fixity_sweep.bytes_per_second == 0, a fixed slice of this many bytes, no full_sweep floor.
-  std::uint64_t fixity_byte_budget = 0;
   ArchiveCache* archive_cache = nullptr;  // null: read arkivstruktur.xml every cycle
   // The daemon's memory between cycles (engine/cycle_state.h): with it, the case system is
   // read incrementally and the document checks re-examine only the cases that changed or

@@ -1,0 +1,480 @@
+// The daemon as a service, tried as an operator would: a real Alertmanager that must keep every
+// open alert (also after it restarts without its storage), reloads that apply whole (a removed
+// token stops working at once, a webhook added by reload gets its notifications), cycles that
+// do not flap when families share or do not share a cycle, and a cycle whose alerts could not
+// be written counted as failed (a full disk), with the deviation it missed alerted once the disk
+// is freed.
+#include <ctime>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <boost/json/src.hpp>  // header-only Boost.JSON, compiled once for this test binary
+#include <gtest/gtest.h>
+
+#include "daemon_process.h"
+#include "demo_daemon.h"
+#include "support/test_paths.h"
+
+#include <signal.h>
+#include <sys/mount.h>
+
+namespace arkivvakt {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ArkivvaktBinary;
+using testing::DaemonProcess;
+using testing::FreeLoopbackPort;
+using testing::HttpRequest;
+using testing::MetricValue;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::TempDir;
+using testing::WriteFile;
+
+bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) {
+      return true;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return done();
+}
+
+void Append(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::app);
+  out << "\n" << text;
+}
+
+// A program in the background, killed (SIGTERM, then reaped) when the object goes.
+class Background {
+ public:
+  bool Start(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+    return process_.Start(argv, {}, log).empty();
+  }
+
+  void Stop() {
+    if (process_.running()) {
+      process_.Signal(SIGTERM);
+      (void)process_.WaitExit(10s);
+    }
+  }
+
+  std::string Log() const { return process_.Log(); }
+
+ private:
+  DaemonProcess process_;
+};
+
+// Debian's prometheus-alertmanager on a free loopback port, its storage in `dir`.
+class Alertmanager {
+ public:
+  static bool Available() {
+    return std::filesystem::exists("/usr/bin/prometheus-alertmanager") &&
+           RunCommand({"curl", "--version"}).exit_code == 0;
+  }
+
+  std::string Start(const std::filesystem::path& dir) {
+    if (port_ == 0) {
+      port_ = FreeLoopbackPort().value_or(0);
+    }
+    const auto config = dir / "am.yml";
+    WriteFile(config,
+              "route:\n  receiver: none\n  group_wait: 1s\n  group_interval: 1s\n"
+              "receivers:\n  - name: none\n");
+    std::filesystem::remove_all(dir / "am-data");  // a restart "without its storage"
+    std::filesystem::create_directories(dir / "am-data");
+    if (!process_.Start({"/usr/bin/prometheus-alertmanager", "--config.file=" + config.string(),
+                         "--storage.path=" + (dir / "am-data").string(),
+                         "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+                         "--cluster.listen-address=", "--log.level=warn"},
+                        dir / ("am-" + std::to_string(++starts_) + ".log"))) {
+      return "cannot start prometheus-alertmanager";
+    }
+    if (!WaitUntil(
+            [&] {
+              return RunCommand({"curl", "-sf", Url("/-/ready")}).exit_code == 0;
+            },
+            15s)) {
+      return "Alertmanager did not become ready: " + process_.Log();
+    }
+    return "";
+  }
+
+  void Stop() { process_.Stop(); }
+
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+  // The alert_id labels of the alerts Alertmanager holds as active.
+  std::set<std::string> ActiveAlertIds() const {
+    const auto r = RunCommand({"curl", "-sf", Url("/api/v2/alerts?active=true&silenced=false")});
+    std::set<std::string> ids;
+    if (r.exit_code != 0) {
+      return ids;
+    }
+    const boost::json::value parsed = boost::json::parse(r.out);
+    for (const auto& a : parsed.as_array()) {
+      const auto& labels = a.at("labels").as_object();
+      if (auto it = labels.find("alert_id"); it != labels.end()) {
+        ids.insert(std::string(it->value().as_string()));
+      }
+    }
+    return ids;
+  }
+
+ private:
+  Background process_;
+  int port_ = 0;
+  int starts_ = 0;
+};
+
+// A webhook receiver: python3's http.server answering 200 and appending each body to a file.
+class WebhookReceiver {
+ public:
+  std::string Start(const std::filesystem::path& dir) {
+    port_ = FreeLoopbackPort().value_or(0);
+    bodies_ = dir / "webhook-bodies.txt";
+    const auto script = dir / "receiver.py";
+    WriteFile(script,
+              "import http.server, sys\n"
+              "out = sys.argv[2]\n"
+              "class H(http.server.BaseHTTPRequestHandler):\n"
+              "    def do_POST(self):\n"
+              "        body = self.rfile.read(int(self.headers.get('Content-Length', 0)))\n"
+              "        with open(out, 'ab') as f:\n"
+              "            f.write(body + b'\\n')\n"
+              "        self.send_response(200)\n"
+              "        self.send_header('Content-Length', '0')\n"
+              "        self.end_headers()\n"
+              "    def log_message(self, *args):\n"
+              "        pass\n"
+              "http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n");
+    if (!process_.Start(
+            {"/usr/bin/python3", script.string(), std::to_string(port_), bodies_.string()},
+            dir / "receiver.log")) {
+      return "cannot start python3";
+    }
+    const bool up = WaitUntil(
+        [&] {
+          return RunCommand({"curl", "-s", "-o", "/dev/null", "-X", "POST", "-d", "probe", Url()})
+                     .exit_code == 0;
+        },
+        10s);
+    return up ? "" : "the webhook receiver did not start: " + process_.Log();
+  }
+
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+
+  std::string Bodies() const { return std::filesystem::exists(bodies_) ? ReadFile(bodies_) : ""; }
+
+ private:
+  Background process_;
+  int port_ = 0;
+  std::filesystem::path bodies_;
+};
+
+class DaemonService : public testing::DemoDaemon {
+ protected:
+  // The daemon's open alerts (state open or acknowledged), by id.
+  std::set<std::string> OpenAlertIds() {
+    std::set<std::string> ids;
+    for (const char* state : {"open", "acknowledged"}) {
+      const auto r = HttpRequest(
+          port_, "GET", std::string("/api/v1/alerts?limit=500&state=") + state, archivist_);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) {
+        continue;
+      }
+      const boost::json::value parsed = boost::json::parse(r.body);
+      for (const auto& a : parsed.at("alerts").as_array()) {
+        ids.insert(std::to_string(a.at("id").to_number<std::int64_t>()));
+      }
+    }
+    return ids;
+  }
+
+  std::size_t CountAlerts(const std::string& query) {
+    const auto r = HttpRequest(port_, "GET", "/api/v1/alerts?limit=500&" + query, archivist_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? boost::json::parse(r.body).at("alerts").as_array().size() : 0;
+  }
+
+  std::size_t SucceededRuns() {
+    const auto r = HttpRequest(port_, "GET", "/api/v1/runs", archivist_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::size_t n = 0;
+    for (std::size_t at = r.body.find("\"outcome\":\"succeeded\""); at != std::string::npos;
+         at = r.body.find("\"outcome\":\"succeeded\"", at + 1)) {
+      ++n;
+    }
+    return n;
+  }
+
+  void Stop(DaemonProcess& d) {
+    d.Signal(SIGTERM);
+    EXPECT_EQ(d.WaitExit(20s), 0) << d.Log();
+  }
+};
+
+// Alertmanager forgets a firing alert once its endsAt passes, and a restarted Alertmanager
+// without storage knows none. The daemon used to post each alert once (endsAt now + 4 min) and
+// never again: five minutes later Alertmanager showed nothing, and receivers were told the
+// problems were resolved. Every open alert must stay active, and come back after a restart
+// within resend_interval.
+TEST_F(DaemonService, AlertmanagerKeepsEveryOpenAlertAndGetsThemBackAfterARestart) {
+  if (!Alertmanager::Available()) {
+    GTEST_SKIP() << "/usr/bin/prometheus-alertmanager (Debian package prometheus-alertmanager) "
+                    "or curl is not installed";
+  }
+  Alertmanager am;
+  ASSERT_EQ(am.Start(dir_.path()), "");
+  Append(Config(),
+         "[alerts.alertmanager]\nurl = \"" + am.Url("") + "\"\nresend_interval = \"10s\"\n");
+  DaemonProcess d;
+  StartDaemon(d);
+  ASSERT_TRUE(WaitForCycle()) << d.Log();
+  const std::set<std::string> open = OpenAlertIds();
+  ASSERT_GE(open.size(), 10u);
+  ASSERT_TRUE(WaitUntil([&] { return am.ActiveAlertIds() == open; }, 20s))
+      << am.ActiveAlertIds().size() << " of " << open.size() << " in Alertmanager\n"
+      << d.Log();
+
+  // endsAt is three resend intervals ahead (30 s): past that, only re-posting keeps them.
+  std::this_thread::sleep_for(35s);
+  EXPECT_EQ(am.ActiveAlertIds(), open) << "alerts expired in Alertmanager while still open";
+
+  const auto t0 = std::chrono::steady_clock::now();
+  am.Stop();
+  ASSERT_EQ(am.Start(dir_.path()), "");
+  ASSERT_TRUE(am.ActiveAlertIds().empty()) << "the restarted Alertmanager should start empty";
+  EXPECT_TRUE(WaitUntil([&] { return am.ActiveAlertIds() == open; }, 25s))
+      << am.ActiveAlertIds().size() << " of " << open.size() << " back\n"
+      << d.Log();
+  const auto back =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  std::cout << "[ alertmanager ] " << open.size() << " open alerts back " << back.count()
+            << " ms after a restart without storage (resend_interval 10 s)\n";
+  Stop(d);
+}
+
+// A reload applies the whole configuration: a removed token stops working at once (GET and
+// POST), and a webhook added by the reload gets the notifications waiting for it.
+TEST_F(DaemonService, AReloadAppliesWholeRemovedTokenAndAddedWebhook) {
+  WebhookReceiver hook;
+  ASSERT_EQ(hook.Start(dir_.path()), "");
+  DaemonProcess d;
+  StartDaemon(d);
+  ASSERT_TRUE(WaitForCycle()) << d.Log();
+  const std::set<std::string> open = OpenAlertIds();
+  ASSERT_FALSE(open.empty());
+  const std::string id = *open.begin();
+
+  // Remove the archivist's token (the first [[server.tokens]]) and add a webhook.
+  std::string text = ReadFile(Config());
+  const std::size_t first = text.find("[[server.tokens]]\nrole = \"archivist\"");
+  ASSERT_NE(first, std::string::npos) << text;
+  const std::size_t next = text.find("[[server.tokens]]", first + 1);
+  text.erase(first, next - first);
+  const auto secret = dir_.path() / "webhook.secret";
+  WriteFile(secret, "integration-test-webhook-key\n");
+  std::filesystem::permissions(
+      secret, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  text += "\n[alerts.webhook]\nurl = \"" + hook.Url() + "\"\nsecret_file = \"" + secret.string() +
+          "\"\n";
+  WriteFile(Config(), text);
+  ASSERT_TRUE(d.Signal(SIGHUP));
+  ASSERT_TRUE(d.WaitForLog("configuration reloaded", 10s)) << d.Log();
+
+  EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/alerts", archivist_).status, 401);
+  EXPECT_EQ(HttpRequest(port_, "POST", "/api/v1/alerts/" + id + "/ack", archivist_,
+                        R"({"comment":"after the token was removed"})")
+                .status,
+            401);
+  EXPECT_EQ(MetricValue(Metrics(), "arkivvakt_config_last_reload_successful"), 1.0);
+
+  // Give the archivist a token again (a second reload) and make a change: the resolution must
+  // reach the webhook the first reload added.
+  WriteFile(
+      Config(), ReadFile(Config()) +
+                    "\n[[server.tokens]]\nrole = \"archivist\"\n"
+                    "name = \"restored\"\nsha256 = \"" +
+                    [&] {
+                      const auto r = RunCommand(
+                          {"/bin/sh", "-c", "printf %s '" + archivist_ + "' | sha256sum"});
+                      return r.out.substr(0, 64);
+                    }() +
+                    "\"\n");
+  ASSERT_TRUE(d.Signal(SIGHUP));
+  ASSERT_TRUE(WaitUntil(
+      [&] { return HttpRequest(port_, "GET", "/api/v1/alerts", archivist_).status == 200; }, 10s))
+      << d.Log();
+  const auto resolved =
+      HttpRequest(port_, "POST", "/api/v1/alerts/" + id + "/resolve", archivist_,
+                  R"({"reason":"accepted","comment":"webhook added by a reload"})");
+  ASSERT_EQ(resolved.status, 200) << resolved.body;
+  EXPECT_TRUE(
+      WaitUntil([&] { return hook.Bodies().find("\"resolved\"") != std::string::npos; }, 20s))
+      << "the webhook added by the reload got nothing; bodies:\n"
+      << hook.Bodies() << "\nlog:\n"
+      << d.Log();
+  Stop(d);
+}
+
+// With sig_interval = ret_interval = 2 s and everything else weekly, the daemon used to resolve
+// and re-open SIG alerts (without and with their case link) every few seconds. An alert's
+// identity must not depend on which families share a cycle: after many cycles, nothing was
+// resolved and nothing new opened.
+TEST_F(DaemonService, CyclesOfSomeFamiliesDoNotFlapAlerts) {
+  Append(Config(), "[schedule]\ninterval = \"7d\"\nsig_interval = \"2s\"\nret_interval = \"2s\"\n");
+  DaemonProcess d;
+  StartDaemon(d);
+  ASSERT_TRUE(WaitForCycle()) << d.Log();
+  const std::set<std::string> open = OpenAlertIds();
+  ASSERT_FALSE(open.empty());
+  // Six or so cycles of SIG and RET alone.
+  std::this_thread::sleep_for(13s);
+  EXPECT_EQ(OpenAlertIds(), open) << d.Log();
+  EXPECT_EQ(CountAlerts("state=resolved"), 0u) << d.Log();
+  // They ran together: every cycle after the first names both families' findings, and the
+  // schedule never split them (one "cycle done" line per 2 s, not two).
+  const std::string log = d.Log();
+  std::size_t done = 0;
+  for (std::size_t at = log.find("cycle done"); at != std::string::npos;
+       at = log.find("cycle done", at + 1)) {
+    ++done;
+  }
+  EXPECT_GE(done, 5u) << log;
+  EXPECT_LE(done, 9u) << "SIG and RET ran in separate cycles:\n" << log;
+  Stop(d);
+}
+
+// A small tmpfs for the state directory, so that the disk can really fill up.
+class SmallDisk {
+ public:
+  explicit SmallDisk(std::filesystem::path dir) : dir_(std::move(dir)) {
+    std::filesystem::create_directories(dir_);
+    mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=16m") == 0;
+  }
+
+  ~SmallDisk() {
+    if (mounted_) {
+      ::umount2(dir_.c_str(), MNT_DETACH);
+    }
+  }
+
+  bool mounted() const { return mounted_; }
+
+  // Writes a file until the disk is full.
+  void Fill() {
+    std::ofstream out(dir_ / "filler", std::ios::binary);
+    const std::string block(64 * 1024, 'x');
+    while (out.write(block.data(), static_cast<std::streamsize>(block.size())) && out.flush()) {
+    }
+  }
+
+  void Free() { std::filesystem::remove(dir_ / "filler"); }
+
+ private:
+  std::filesystem::path dir_;
+  bool mounted_ = false;
+};
+
+// With the state directory's disk full the cycle's alerts are not written: that cycle must be
+// failed (arkivvakt_cycle_failures_total, /readyz 503, the run row, a log line), not counted a
+// success; once the disk is freed, the deviation that appeared meanwhile gets its alert.
+TEST_F(DaemonService, AFullDiskFailsTheCycleAndTheMissedDeviationIsAlertedAfterwards) {
+  SmallDisk disk(dir_.path() / "small");
+  if (!disk.mounted()) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs CAP_SYS_ADMIN): the full-disk fault is not "
+                    "tried";
+  }
+  // The state directory (the SQLite store) on the small disk.
+  std::filesystem::copy(demo_ / "state", dir_.path() / "small" / "state",
+                        std::filesystem::copy_options::recursive);
+  std::string text = ReadFile(Config());
+  text.replace(text.find("state_dir = \"state\""), 19,
+               "state_dir = \"" + (dir_.path() / "small" / "state").string() + "\"");
+  WriteFile(Config(), text);
+  DaemonProcess d;
+  StartDaemon(d);
+  ASSERT_TRUE(WaitForCycle()) << d.Log();
+  const std::size_t alerts_before = OpenAlertIds().size();
+  const std::size_t missing_before = CountAlerts("check=REC-MISSING&state=open");
+  const std::size_t runs_before = SucceededRuns();
+  const double failures_before =
+      MetricValue(Metrics(), "arkivvakt_cycle_failures_total", {"family=\"REC\""}).value_or(0);
+
+  // A new deviation: a finalised document of 2023 the archive never got (REC-MISSING).
+  const auto csv = demo_ / "fagsystem" / "case_documents.csv";
+  const std::string header = ReadFile(csv).substr(0, ReadFile(csv).find('\n'));
+  const std::size_t columns =
+      static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) + 1;
+  std::vector<std::string> row(columns);
+  const auto column = [&](const std::string& name) {
+    std::size_t i = 0;
+    std::size_t at = 0;
+    while (true) {
+      const std::size_t comma = header.find(',', at);
+      if (header.substr(at, comma - at) == name) {
+        return i;
+      }
+      ++i;
+      at = comma + 1;
+    }
+  };
+  row[column("document_id")] = "FV-FULLDISK-1";
+  row[column("case_id")] = "2023/999";
+  row[column("direction")] = "U";
+  row[column("document_type")] = "vedtak";
+  row[column("status")] = "finalised";
+  row[column("created_at")] = "2023-03-01T10:00:00+01:00";
+  row[column("finalised_at")] = "2023-03-02T10:00:00+01:00";
+  // Registered just now (an incremental read picks rows up by updated_at).
+  row[column("updated_at")] = [] {
+    char stamp[32];
+    const std::time_t t = std::time(nullptr);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S+00:00", std::gmtime(&t));
+    return std::string(stamp);
+  }();
+  std::string line;
+  for (std::size_t i = 0; i < columns; ++i) {
+    line += (i ? "," : "") + row[i];
+  }
+
+  disk.Fill();
+  Append(csv, line);  // (the CSV is on the normal disk)
+  // Remove the trailing blank line Append's "\n" prefix may leave before the row.
+  std::string csv_text = ReadFile(csv);
+  for (std::size_t at; (at = csv_text.find("\n\n")) != std::string::npos;) {
+    csv_text.erase(at, 1);
+  }
+  WriteFile(csv, csv_text);
+  ASSERT_EQ(HttpRequest(port_, "POST", "/api/v1/runs", archivist_).status, 202);
+  ASSERT_TRUE(d.WaitForLog("cycle failed", 30s)) << d.Log();
+  EXPECT_TRUE(WaitUntil([&] { return HttpRequest(port_, "GET", "/readyz").status == 503; }, 5s));
+  EXPECT_GT(
+      MetricValue(Metrics(), "arkivvakt_cycle_failures_total", {"family=\"REC\""}).value_or(0),
+      failures_before);
+  EXPECT_GE(MetricValue(Metrics(), "arkivvakt_store_errors_total").value_or(0), 1.0);
+
+  disk.Free();
+  ASSERT_EQ(HttpRequest(port_, "POST", "/api/v1/runs", archivist_).status, 202);
+  EXPECT_TRUE(WaitUntil([&] { return HttpRequest(port_, "GET", "/readyz").status == 200; }, 30s))
+      << d.Log();
+  EXPECT_TRUE(WaitUntil([&] { return OpenAlertIds().size() > alerts_before; }, 20s))
+      << "the deviation that appeared while the disk was full got no alert\n"
+      << d.Log();
+  EXPECT_EQ(CountAlerts("check=REC-MISSING&state=open"), missing_before + 1);
+  // The failed cycle could not even write its run row (the disk was full): no row claims it
+  // succeeded — one more succeeded run, the one after the disk was freed.
+  EXPECT_EQ(SucceededRuns(), runs_before + 1);
+  Stop(d);
+}
+
+}  // namespace
+}  // namespace arkivvakt
