@@ -1,5 +1,7 @@
 #include "systemd/notifier.h"
 
+#include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -7,6 +9,10 @@
 #include <string>
 
 #include <systemd/sd-daemon.h>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace arkivvakt::systemd {
 
@@ -30,14 +36,42 @@ bool Notifier::Enabled() {
   return socket != nullptr && *socket != '\0';
 }
 
+// One datagram to $NOTIFY_SOCKET (a path, or "@name" in the abstract namespace), sent without
+// waiting: sd_notify() blocks while the receiver's queue is full, and the daemon notifies from
+// its event loop.
 arkivvakt::Status Notifier::Send(std::string_view message) const {
   if (!Enabled()) {
     return {};
   }
-  const std::string text(message);
-  const int r = sd_notify(0, text.c_str());
-  if (r < 0) {
-    return MakeError(ErrorCode::kIo, std::string("sd_notify: ") + std::strerror(-r));
+  const std::string_view name = std::getenv("NOTIFY_SOCKET");
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if ((name.front() != '/' && name.front() != '@') || name.size() >= sizeof addr.sun_path) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "NOTIFY_SOCKET is not an AF_UNIX socket path or abstract name");
+  }
+  std::memcpy(addr.sun_path, name.data(), name.size());
+  socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
+  if (name.front() == '@') {
+    addr.sun_path[0] = '\0';
+  } else {
+    ++length;  // the terminating NUL of a path
+  }
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIo, std::string("notify socket: ") + std::strerror(errno));
+  }
+  const ssize_t sent = ::sendto(fd, message.data(), message.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+                                reinterpret_cast<const sockaddr*>(&addr), length);
+  const int error = errno;
+  ::close(fd);
+  if (sent < 0) {
+    if (error == EAGAIN || error == EWOULDBLOCK) {
+      return MakeError(ErrorCode::kIo,
+                       "notify socket full: the service manager is not reading; "
+                       "message dropped");
+    }
+    return MakeError(ErrorCode::kIo, std::string("notify: ") + std::strerror(error));
   }
   return {};
 }

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -22,6 +24,37 @@ namespace arkivvakt::testing {
 using namespace std::chrono_literals;
 
 inline constexpr auto kStartTimeout = 20s;
+
+// Appends to a case system's case_documents.csv a finalised document of 2023 that the archive
+// never got (REC-MISSING, among others), registered now (updated_at: an incremental read picks
+// rows up by it).
+inline void AddUnarchivedDocument(const std::filesystem::path& csv,
+                                  const std::string& document_id) {
+  const std::string text = ReadFile(csv);
+  const std::string header = text.substr(0, text.find('\n'));
+  char now[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S+00:00", std::gmtime(&t));
+  const std::map<std::string, std::string> values = {{"document_id", document_id},
+                                                     {"case_id", "2023/" + document_id},
+                                                     {"direction", "U"},
+                                                     {"document_type", "vedtak"},
+                                                     {"status", "finalised"},
+                                                     {"created_at", "2023-03-01T10:00:00+01:00"},
+                                                     {"finalised_at", "2023-03-02T10:00:00+01:00"},
+                                                     {"updated_at", now}};
+  std::string line;
+  for (std::size_t at = 0, i = 0;; ++i) {
+    const std::size_t comma = header.find(',', at);
+    const auto it = values.find(header.substr(at, comma - at));
+    line += (i ? "," : "") + (it != values.end() ? it->second : std::string());
+    if (comma == std::string::npos) {
+      break;
+    }
+    at = comma + 1;
+  }
+  WriteFile(csv, text + (text.ends_with("\n") ? "" : "\n") + line + "\n");
+}
 
 inline std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;

@@ -15,6 +15,7 @@
 #include "daemon_process.h"
 #include "demo_daemon.h"
 #include "support/test_paths.h"
+#include "webhook_receiver.h"
 
 #include <signal.h>
 #include <sys/mount.h>
@@ -31,6 +32,7 @@ using testing::MetricValue;
 using testing::ReadFile;
 using testing::RunCommand;
 using testing::TempDir;
+using testing::WebhookReceiver;
 using testing::WriteFile;
 
 bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
@@ -133,51 +135,6 @@ class Alertmanager {
   int starts_ = 0;
 };
 
-// A webhook receiver: python3's http.server answering 200 and appending each body to a file.
-class WebhookReceiver {
- public:
-  std::string Start(const std::filesystem::path& dir) {
-    port_ = FreeLoopbackPort().value_or(0);
-    bodies_ = dir / "webhook-bodies.txt";
-    const auto script = dir / "receiver.py";
-    WriteFile(script,
-              "import http.server, sys\n"
-              "out = sys.argv[2]\n"
-              "class H(http.server.BaseHTTPRequestHandler):\n"
-              "    def do_POST(self):\n"
-              "        body = self.rfile.read(int(self.headers.get('Content-Length', 0)))\n"
-              "        with open(out, 'ab') as f:\n"
-              "            f.write(body + b'\\n')\n"
-              "        self.send_response(200)\n"
-              "        self.send_header('Content-Length', '0')\n"
-              "        self.end_headers()\n"
-              "    def log_message(self, *args):\n"
-              "        pass\n"
-              "http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n");
-    if (!process_.Start(
-            {"/usr/bin/python3", script.string(), std::to_string(port_), bodies_.string()},
-            dir / "receiver.log")) {
-      return "cannot start python3";
-    }
-    const bool up = WaitUntil(
-        [&] {
-          return RunCommand({"curl", "-s", "-o", "/dev/null", "-X", "POST", "-d", "probe", Url()})
-                     .exit_code == 0;
-        },
-        10s);
-    return up ? "" : "the webhook receiver did not start: " + process_.Log();
-  }
-
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
-
-  std::string Bodies() const { return std::filesystem::exists(bodies_) ? ReadFile(bodies_) : ""; }
-
- private:
-  Background process_;
-  int port_ = 0;
-  std::filesystem::path bodies_;
-};
-
 class DaemonService : public testing::DemoDaemon {
  protected:
   // The daemon's open alerts (state open or acknowledged), by id.
@@ -265,8 +222,8 @@ TEST_F(DaemonService, AlertmanagerKeepsEveryOpenAlertAndGetsThemBackAfterARestar
 // A reload applies the whole configuration: a removed token stops working at once (GET and
 // POST), and a webhook added by the reload gets the notifications waiting for it.
 TEST_F(DaemonService, AReloadAppliesWholeRemovedTokenAndAddedWebhook) {
-  WebhookReceiver hook;
-  ASSERT_EQ(hook.Start(dir_.path()), "");
+  WebhookReceiver hook(dir_.path());
+  ASSERT_EQ(hook.Start(), "");
   DaemonProcess d;
   StartDaemon(d);
   ASSERT_TRUE(WaitForCycle()) << d.Log();
@@ -317,10 +274,9 @@ TEST_F(DaemonService, AReloadAppliesWholeRemovedTokenAndAddedWebhook) {
       HttpRequest(port_, "POST", "/api/v1/alerts/" + id + "/resolve", archivist_,
                   R"({"reason":"accepted","comment":"webhook added by a reload"})");
   ASSERT_EQ(resolved.status, 200) << resolved.body;
-  EXPECT_TRUE(
-      WaitUntil([&] { return hook.Bodies().find("\"resolved\"") != std::string::npos; }, 20s))
+  EXPECT_TRUE(WaitUntil([&] { return hook.Text().find("\"resolved\"") != std::string::npos; }, 20s))
       << "the webhook added by the reload got nothing; bodies:\n"
-      << hook.Bodies() << "\nlog:\n"
+      << hook.Text() << "\nlog:\n"
       << d.Log();
   Stop(d);
 }
@@ -409,51 +365,9 @@ TEST_F(DaemonService, AFullDiskFailsTheCycleAndTheMissedDeviationIsAlertedAfterw
   const double failures_before =
       MetricValue(Metrics(), "arkivvakt_cycle_failures_total", {"family=\"REC\""}).value_or(0);
 
-  // A new deviation: a finalised document of 2023 the archive never got (REC-MISSING).
-  const auto csv = demo_ / "fagsystem" / "case_documents.csv";
-  const std::string header = ReadFile(csv).substr(0, ReadFile(csv).find('\n'));
-  const std::size_t columns =
-      static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) + 1;
-  std::vector<std::string> row(columns);
-  const auto column = [&](const std::string& name) {
-    std::size_t i = 0;
-    std::size_t at = 0;
-    while (true) {
-      const std::size_t comma = header.find(',', at);
-      if (header.substr(at, comma - at) == name) {
-        return i;
-      }
-      ++i;
-      at = comma + 1;
-    }
-  };
-  row[column("document_id")] = "FV-FULLDISK-1";
-  row[column("case_id")] = "2023/999";
-  row[column("direction")] = "U";
-  row[column("document_type")] = "vedtak";
-  row[column("status")] = "finalised";
-  row[column("created_at")] = "2023-03-01T10:00:00+01:00";
-  row[column("finalised_at")] = "2023-03-02T10:00:00+01:00";
-  // Registered just now (an incremental read picks rows up by updated_at).
-  row[column("updated_at")] = [] {
-    char stamp[32];
-    const std::time_t t = std::time(nullptr);
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S+00:00", std::gmtime(&t));
-    return std::string(stamp);
-  }();
-  std::string line;
-  for (std::size_t i = 0; i < columns; ++i) {
-    line += (i ? "," : "") + row[i];
-  }
-
   disk.Fill();
-  Append(csv, line);  // (the CSV is on the normal disk)
-  // Remove the trailing blank line Append's "\n" prefix may leave before the row.
-  std::string csv_text = ReadFile(csv);
-  for (std::size_t at; (at = csv_text.find("\n\n")) != std::string::npos;) {
-    csv_text.erase(at, 1);
-  }
-  WriteFile(csv, csv_text);
+  // A new deviation (the case system is on the normal disk).
+  testing::AddUnarchivedDocument(demo_ / "fagsystem" / "case_documents.csv", "FV-FULLDISK-1");
   ASSERT_EQ(HttpRequest(port_, "POST", "/api/v1/runs", archivist_).status, 202);
   ASSERT_TRUE(d.WaitForLog("cycle failed", 30s)) << d.Log();
   EXPECT_TRUE(WaitUntil([&] { return HttpRequest(port_, "GET", "/readyz").status == 503; }, 5s));
@@ -473,6 +387,72 @@ TEST_F(DaemonService, AFullDiskFailsTheCycleAndTheMissedDeviationIsAlertedAfterw
   // The failed cycle could not even write its run row (the disk was full): no row claims it
   // succeeded — one more succeeded run, the one after the disk was freed.
   EXPECT_EQ(SucceededRuns(), runs_before + 1);
+  Stop(d);
+}
+
+}  // namespace
+}  // namespace arkivvakt
+
+namespace arkivvakt {
+namespace {
+
+// The webhook receiver down while deviations keep appearing: the outbox holds one message per
+// change (retries do not add rows), the API answers as fast as ever, and when the receiver comes
+// back every notification is delivered.
+TEST_F(DaemonService, AReceiverDownDelaysNothingElseAndGetsEverythingOnReturn) {
+  WebhookReceiver hook(dir_.path());  // configured, not started: down
+  const auto secret = dir_.path() / "webhook.secret";
+  WriteFile(secret, "integration-test-webhook-key\n");
+  std::filesystem::permissions(
+      secret, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  Append(Config(), "[schedule]\ninterval = \"1s\"\n[alerts.webhook]\nurl = \"" + hook.Url() +
+                       "\"\nsecret_file = \"" + secret.string() + "\"\n");
+  DaemonProcess d;
+  StartDaemon(d);
+  ASSERT_TRUE(WaitForCycle()) << d.Log();
+  const auto db = demo_ / "state" / "arkivvakt.db";
+  const auto outbox_rows = [&] {
+    const auto r = RunCommand({"sqlite3", db.string(), "SELECT count(*) FROM outbox;"});
+    return std::atoi(r.out.c_str());
+  };
+  for (int i = 0; i < 3; ++i) {
+    testing::AddUnarchivedDocument(demo_ / "fagsystem" / "case_documents.csv",
+                                   "FV-RECEIVER-DOWN-" + std::to_string(i));
+  }
+  ASSERT_TRUE(WaitUntil([&] { return CountAlerts("check=REC-MISSING") >= 4; }, 20s)) << d.Log();
+  std::this_thread::sleep_for(3s);
+  const int rows = outbox_rows();
+  ASSERT_GT(rows, 0);
+  // Ten seconds of failed deliveries and cycles every second: no new rows, and the API is
+  // unaffected.
+  std::chrono::steady_clock::duration slowest{0};
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/alerts?limit=100", archivist_).status, 200);
+    slowest = std::max(slowest, std::chrono::steady_clock::now() - t0);
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(outbox_rows(), rows) << "retries must not add outbox rows";
+  EXPECT_LT(slowest, 1s) << "the API waited for the receiver or the cycles";
+
+  ASSERT_EQ(hook.Start(), "");
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        std::size_t delivered = 0;
+        for (const auto& b : hook.Bodies()) {
+          delivered += b.contains("change") ? 1 : 0;
+        }
+        const auto r = RunCommand(
+            {"sqlite3", db.string(), "SELECT count(*) FROM outbox WHERE delivered_at IS NULL;"});
+        return delivered > 0 && std::atoi(r.out.c_str()) == 0;
+      },
+      90s))
+      << "not everything was delivered after the receiver came back\n"
+      << d.Log();
+  std::cout << "[ receiver down ] " << rows << " outbox rows held steady; slowest API answer "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count()
+            << " ms; everything delivered on return\n";
   Stop(d);
 }
 

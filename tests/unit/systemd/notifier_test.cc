@@ -2,6 +2,7 @@
 // $NOTIFY_SOCKET and the exact datagrams are checked.
 #include "systemd/notifier.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -137,6 +138,31 @@ TEST_F(NotifierTest, UnreachableSocketIsAnError) {
   const auto status = notifier_.Ready();
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().code, ErrorCode::kIo);
+}
+
+// A receiver that does not read (systemd busy, a test that does not drain): the queue fills up.
+// The daemon sends from its event loop, so a send must never block; a message that does not fit
+// is dropped with an error, and sending works again once the receiver reads.
+TEST_F(NotifierTest, AFullSocketNeverBlocksTheSender) {
+  const auto t0 = std::chrono::steady_clock::now();
+  int refused = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const auto status = notifier_.Status("cycle " + std::to_string(i) + std::string(200, 'x'));
+    if (!status.ok()) {
+      EXPECT_EQ(status.error().code, ErrorCode::kIo) << status.error().message;
+      ++refused;
+    }
+  }
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_GT(refused, 0) << "the socket's queue never filled";
+  EXPECT_LT(took, std::chrono::seconds(2)) << "a send blocked on the full socket";
+  ShortTimeout();
+  while (Receive() != "<none>") {
+  }
+  EXPECT_TRUE(notifier_.WatchdogPing().ok());
+  timeval timeout{.tv_sec = 2, .tv_usec = 0};
+  ASSERT_EQ(setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), 0);
+  EXPECT_EQ(Receive(), "WATCHDOG=1");
 }
 
 TEST_F(NotifierTest, WatchdogIntervalIsHalfOfWatchdogSec) {

@@ -1,4 +1,6 @@
-// Notifier: tells systemd (Type=notify) how the daemon is doing, over libsystemd's sd_notify.
+// Notifier: tells systemd (Type=notify) how the daemon is doing: the sd_notify(3) protocol, one
+// datagram per message to $NOTIFY_SOCKET, sent without ever blocking (a service manager that
+// does not read must not stall the event loop the messages come from).
 //
 // The messages are those of sd_notify(3): Ready() after start-up or a reload ("READY=1", with
 // an optional "STATUS=" line), Reloading() when SIGHUP handling starts ("RELOADING=1" and
@@ -11,8 +13,9 @@
 // Without $NOTIFY_SOCKET (not started by systemd, or a foreground run) every call is a no-op
 // that succeeds. Status text must not carry personal data or secrets: ids and counts only.
 //
-// Thread-safety: all members may be called from any thread (sd_notify opens a socket per call).
-// Errors: a send that fails returns kIo with the errno text; callers log it and carry on.
+// Thread-safety: all members may be called from any thread (a socket per call).
+// Errors: a send that fails returns kIo with the errno text — "notify socket full" when the
+// receiver's queue is full and the message was dropped; callers log it and carry on.
 #pragma once
 
 #include <chrono>
