@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "common/sha256.h"
+
 namespace arkivvakt::alerts {
 
 namespace {
@@ -110,6 +112,27 @@ AlertEvent ObserveAgain(Alert& alert, const Finding& finding, TimePoint at) {
     return Record(alert, AlertEventKind::kReopened, at, std::string(kSystemActor), {});
   }
   return Record(alert, AlertEventKind::kSeenAgain, at, std::string(kSystemActor), {});
+}
+
+bool ObserveUnchanged(Alert& alert, const Finding& finding, TimePoint at) {
+  if (alert.state == AlertState::kResolved || alert.severity != finding.severity) {
+    return false;
+  }
+  alert.message = finding.message;
+  alert.last_seen = at;
+  ++alert.occurrences;
+  return true;
+}
+
+std::string SeenAgainIdsDigest(std::span<const std::int64_t> ascending_ids) {
+  Sha256 digest;
+  std::string line;
+  for (std::int64_t id : ascending_ids) {
+    line = std::to_string(id);
+    line += '\n';
+    digest.Update(line);
+  }
+  return digest.FinishHex();
 }
 
 std::optional<AlertEvent> ResolveNotSeen(Alert& alert, TimePoint at) {

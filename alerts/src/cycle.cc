@@ -157,6 +157,9 @@ Result<CycleOutcome> ApplyCycle(AlertStore& alerts, OutboxStore& outbox,
     }
   };
 
+  // Open and acknowledged alerts found again with the same severity: no event each, one bulk
+  // update (and one audit entry) for the cycle.
+  std::vector<SeenAgain> unchanged;
   auto apply = [&]() -> Status {
     for (const auto& [key, finding] : distinct) {
       Alert alert;
@@ -175,6 +178,10 @@ Result<CycleOutcome> ApplyCycle(AlertStore& alerts, OutboxStore& outbox,
         }
       }
       if (alert.id != 0) {
+        if (ObserveUnchanged(alert, *finding, at)) {
+          unchanged.push_back({alert.id, alert.message});
+          continue;
+        }
         before_severity = alert.severity;
         before = alert.history.size();
         if (ObserveAgain(alert, *finding, at).kind == AlertEventKind::kSeenAgain) {
@@ -186,6 +193,13 @@ Result<CycleOutcome> ApplyCycle(AlertStore& alerts, OutboxStore& outbox,
       const std::vector<AlertEvent> events = Tail(alert, before);
       ARKIVVAKT_RETURN_IF_ERROR(alerts.SaveAlert(alert, events));
       record(NotifiableChanges(before_severity, alert, events), alert);
+    }
+    if (!unchanged.empty()) {
+      Result<std::int64_t> marked = alerts.MarkSeenAgain(unchanged, at);
+      if (!marked.ok()) {
+        return marked.error();
+      }
+      outcome.seen_again += *marked;
     }
     // What remains in `active` was not found this cycle.
     for (auto& [key, alert] : active) {

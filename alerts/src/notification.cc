@@ -51,8 +51,24 @@ std::string_view ChangeKindName(ChangeKind kind) {
   return kChangeNames.at(static_cast<std::size_t>(kind));
 }
 
+std::string_view CheckPrefix(std::string_view check) {
+  return check.substr(0, check.find_first_of("-."));
+}
+
+bool IsRulePackJurisdiction(std::string_view prefix) {
+  return prefix == "NO" || prefix == "SE";
+}
+
 std::string CheckFamily(std::string_view check) {
-  return std::string(check.substr(0, check.find_first_of("-.")));
+  const std::string_view prefix = CheckPrefix(check);
+  return IsRulePackJurisdiction(prefix) ? std::string(kRulePackFamily) : std::string(prefix);
+}
+
+bool InFamily(std::string_view check, std::string_view family) {
+  if (IsRulePackJurisdiction(family)) {
+    return CheckPrefix(check) == family;
+  }
+  return CheckFamily(check) == family;
 }
 
 std::string OpaqueIdOrEmpty(std::string_view value) {

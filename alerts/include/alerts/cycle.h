@@ -9,14 +9,24 @@
 // coverage says their check ran completely this cycle — and, for an incremental cycle, that their
 // subject was re-examined. A check that did not run, or could not run, resolves nothing.
 //
+// Growth: an alert seen again in the same state and severity (ObserveUnchanged) gets no history
+// event and no audit entry of its own; all of a cycle's such alerts are updated by ONE
+// AlertStore::MarkSeenAgain (one transaction, one "alerts.seen_again" audit entry with their count
+// and SeenAgainIdsDigest; nothing when there are none). With N open alerts and R cycles a day
+// the history and the audit log grow by R entries a day from sightings, not N x R. Opening,
+// reopening, a severity change (escalation, which is notified, or a lower severity) and
+// resolution still write their event and audit entry per alert.
+//
 // The notifiable changes go through PlanNotifications (flood control) and are enqueued, as the
 // payloads of payload.h, to each selected sink: Alertmanager as arrays of up to
 // `alertmanager_batch` alerts per message, the webhook one message per notification
 // (WebhookOutboxPayload), the journal one message per notification (EncodeJournalRecord).
 //
-// Atomicity: each alert is saved in its own store transaction (with its audit entries); the
-// notifications follow. When saving fails half-way, the notifications for what was saved are
-// still enqueued before the error is returned, and the next cycle finishes the rest.
+// Atomicity: each changed alert is saved in its own store transaction (with its audit entries),
+// the unchanged ones together in one; the notifications follow. When saving fails half-way, the
+// notifications for what was saved are still enqueued before the error is returned, and the
+// next cycle finishes the rest. ApplyCycle fails (returns the store's error) when ANY read,
+// alert write or outbox enqueue failed, so the caller can count the cycle as failed.
 //
 // Thread-safety: functions over the caller's stores; use them from one thread per store.
 // Errors: the stores' errors are passed on; kInvalidArgument for a bad request from a person
@@ -77,7 +87,7 @@ struct SinkSelection {
 struct CycleOutcome {
   std::int64_t findings = 0;  // distinct (check, subject) found
   std::int64_t opened = 0;
-  std::int64_t seen_again = 0;
+  std::int64_t seen_again = 0;  // found again not resolved: unchanged, escalated or lower
   std::int64_t resolved = 0;
   std::int64_t reopened = 0;
   std::int64_t escalated = 0;

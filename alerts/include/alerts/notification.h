@@ -39,8 +39,22 @@ enum class ChangeKind { kOpened, kResolved, kReopened, kEscalated, kDigest };
 
 std::string_view ChangeKindName(ChangeKind kind);
 
-// "FIX-CHECKSUM" -> "FIX", "N5.30" -> "N5": the check id up to the first '-' or '.'.
+// The check id up to the first '-' or '.': "FIX-CHECKSUM" -> "FIX", "N5.30" -> "N5".
+std::string_view CheckPrefix(std::string_view check);
+
+// The family of DESIGN.md §6, as metrics, the scheduler and `check --only` name it: the prefix,
+// except that the rule packs' deadline rules, named after their jurisdiction ("NO-IVO-3M",
+// "SE-OROS-01"), are family "DL".
 std::string CheckFamily(std::string_view check);
+
+inline constexpr std::string_view kRulePackFamily = "DL";
+
+// The rule-pack jurisdictions whose check ids belong to family DL: "NO", "SE".
+bool IsRulePackJurisdiction(std::string_view prefix);
+
+// The family filter of AlertQuery: CheckFamily(check) == family, or `family` is a rule-pack
+// jurisdiction and CheckPrefix(check) == family (the rules of that jurisdiction only).
+bool InFamily(std::string_view check, std::string_view family);
 
 // Returns `value` if it is an opaque id ([A-Za-z0-9._:@+-]{1,128}), else the empty string.
 std::string OpaqueIdOrEmpty(std::string_view value);

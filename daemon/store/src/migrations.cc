@@ -127,9 +127,26 @@ constexpr std::string_view kV2Postgres = R"sql(
 UPDATE alerts SET family = split_part(split_part(check_id, '-', 1), '.', 1);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// The rule packs' deadline rules ("NO-...", "SE-...") are family DL, as in metrics and
+// `check --only` (alerts::CheckFamily); earlier versions stored their jurisdiction.
+constexpr std::string_view kV3Common = R"sql(
+UPDATE alerts SET family = 'DL' WHERE family IN ('NO', 'SE');
+)sql";
+
+// Run owners (checks/store.h RunOwner): the node and process that execute a run, so that a
+// starting node closes only its own interrupted runs (Store::CloseInterruptedRuns, which reads
+// the unfinished runs through the partial index). Existing runs keep empty owners.
+constexpr std::string_view kV4Common = R"sql(
+ALTER TABLE runs ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+CREATE INDEX runs_unfinished ON runs (node, id) WHERE ended_at IS NULL;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "initial schema", kV1Common, kV1Sqlite, kV1Postgres},
     {2, "alert listing indexes", kV2Common, kV2Sqlite, kV2Postgres},
+    {3, "rule-pack alerts in family DL", kV3Common, "", ""},
+    {4, "run owners", kV4Common, "", ""},
 }};
 
 constexpr std::string_view kCreateTable = R"sql(
@@ -206,8 +223,11 @@ Status Migrate(SqlConnection& db, const Clock& clock) {
         return {};
       }
       ARKIVVAKT_RETURN_IF_ERROR(db.ExecScript(m.common_sql));
-      ARKIVVAKT_RETURN_IF_ERROR(
-          db.ExecScript(db.dialect() == Dialect::kSqlite ? m.sqlite_sql : m.postgres_sql));
+      const std::string_view dialect_sql =
+          db.dialect() == Dialect::kSqlite ? m.sqlite_sql : m.postgres_sql;
+      if (!dialect_sql.empty()) {
+        ARKIVVAKT_RETURN_IF_ERROR(db.ExecScript(dialect_sql));
+      }
       auto ins = db.Query(
           "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
           "VALUES ($1, $2, $3, $4)",

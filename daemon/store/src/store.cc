@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <utility>
 
@@ -7,6 +9,8 @@
 #include "common/calendar.h"
 #include "common/sha256.h"
 #include "migrations.h"
+
+#include <unistd.h>
 
 namespace arkivvakt::store {
 
@@ -214,6 +218,10 @@ Result<std::vector<checks::CheckCount>> LoadCounts(SqlConnection& db, std::int64
   return counts;
 }
 
+constexpr std::string_view kRunColumns =
+    "SELECT id, started_at, ended_at, outcome, node, instance FROM runs ";
+
+// A row of kRunColumns, with its counts.
 Result<checks::RunRecord> LoadRunRow(SqlConnection& db, const SqlRow& row) {
   checks::RunRecord run;
   ARKIVVAKT_ASSIGN(run.id, Int(row[0], "runs.id"));
@@ -228,6 +236,8 @@ Result<checks::RunRecord> LoadRunRow(SqlConnection& db, const SqlRow& row) {
     return MakeError(ErrorCode::kParse, "store: run " + Num(run.id) + " has an unknown outcome");
   }
   run.outcome = *outcome;
+  run.owner.node = row[4].value_or("");
+  run.owner.instance = row[5].value_or("");
   ARKIVVAKT_ASSIGN(run.counts, LoadCounts(db, run.id));
   return run;
 }
@@ -238,8 +248,8 @@ int LatestSchemaVersion() {
   return Migrations().back().version;
 }
 
-Store::Store(std::unique_ptr<SqlConnection> connection, std::string origin)
-    : db_(std::move(connection)), origin_(std::move(origin)) {}
+Store::Store(std::unique_ptr<SqlConnection> connection, std::string origin, checks::RunOwner owner)
+    : db_(std::move(connection)), origin_(std::move(origin)), run_owner_(std::move(owner)) {}
 
 Store::~Store() = default;
 
@@ -250,13 +260,25 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
   if (!conn.ok()) {
     return conn.error();
   }
-  return OpenOn(std::move(*conn), options.origin, clock);
+  return OpenOn(std::move(*conn), options.origin, clock, options.run_owner);
 }
 
 Result<std::unique_ptr<Store>> Store::OpenOn(std::unique_ptr<SqlConnection> connection,
-                                             std::string origin, const Clock& clock) {
+                                             std::string origin, const Clock& clock,
+                                             checks::RunOwner run_owner) {
+  if (run_owner.node.empty()) {
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') {
+      return MakeError(ErrorCode::kInternal, "store: this host has no name to own runs by");
+    }
+    run_owner.node = host.data();
+  }
+  if (run_owner.instance.empty()) {
+    run_owner.instance = CurrentProcessInstance();
+  }
   ARKIVVAKT_RETURN_IF_ERROR(Migrate(*connection, clock));
-  return std::unique_ptr<Store>(new Store(std::move(connection), std::move(origin)));
+  return std::unique_ptr<Store>(
+      new Store(std::move(connection), std::move(origin), std::move(run_owner)));
 }
 
 Result<int> Store::SchemaVersion() {
@@ -271,9 +293,12 @@ Result<std::int64_t> Store::BeginRun(checks::Timestamp at) {
   return InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
     std::int64_t id = 0;
     ARKIVVAKT_ASSIGN(id, NextId(*db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM runs"));
-    ARKIVVAKT_RETURN_IF_ERROR(Exec(
-        *db_, "INSERT INTO runs (id, started_at, ended_at, outcome) VALUES ($1, $2, NULL, $3)",
-        {Num(id), Num(at), std::string(checks::RunOutcomeName(checks::RunOutcome::kRunning))}));
+    ARKIVVAKT_RETURN_IF_ERROR(
+        Exec(*db_,
+             "INSERT INTO runs (id, started_at, ended_at, outcome, node, instance) VALUES ($1, $2, "
+             "NULL, $3, $4, $5)",
+             {Num(id), Num(at), std::string(checks::RunOutcomeName(checks::RunOutcome::kRunning)),
+              run_owner_.node, run_owner_.instance}));
     ARKIVVAKT_RETURN_IF_ERROR(
         AuditInTransaction(*db_, "run.started", AuditBody().Add("run", id), at));
     return id;
@@ -310,8 +335,7 @@ Status Store::EndRun(std::int64_t id, checks::Timestamp at, checks::RunOutcome o
 }
 
 Result<std::optional<checks::RunRecord>> Store::GetRun(std::int64_t id) {
-  auto rows =
-      Q(*db_, "SELECT id, started_at, ended_at, outcome FROM runs WHERE id = $1", {Num(id)});
+  auto rows = Q(*db_, std::string(kRunColumns) + "WHERE id = $1", {Num(id)});
   if (!rows.ok()) {
     return rows.error();
   }
@@ -326,9 +350,7 @@ Result<std::optional<checks::RunRecord>> Store::GetRun(std::int64_t id) {
 }
 
 Result<std::vector<checks::RunRecord>> Store::RecentRuns(int limit) {
-  auto rows =
-      Q(*db_, "SELECT id, started_at, ended_at, outcome FROM runs ORDER BY id DESC LIMIT $1",
-        {Num(limit)});
+  auto rows = Q(*db_, std::string(kRunColumns) + "ORDER BY id DESC LIMIT $1", {Num(limit)});
   if (!rows.ok()) {
     return rows.error();
   }
@@ -545,6 +567,41 @@ Result<std::uint64_t> Store::RecordBaselines(std::span<const checks::Baseline> b
   });
 }
 
+// Only this node's unfinished runs (and those recorded before runs had owners) are read, through
+// the partial index runs_unfinished; whether each one's process still runs is asked of this host
+// (ProcessMayBeRunning), inside the write transaction, so two starting processes of one node
+// cannot both close a run.
+Result<std::vector<std::int64_t>> Store::CloseInterruptedRuns(checks::Timestamp at) {
+  return InTransaction<std::vector<std::int64_t>>(*db_, [&]() -> Result<std::vector<std::int64_t>> {
+    auto rows = Q(*db_,
+                  "SELECT id, node, instance FROM runs WHERE ended_at IS NULL AND node IN ($1, "
+                  "'') ORDER BY id",
+                  {run_owner_.node});
+    if (!rows.ok()) {
+      return rows.error();
+    }
+    std::vector<std::int64_t> closed;
+    const std::string outcome(checks::RunOutcomeName(checks::RunOutcome::kInterrupted));
+    for (const SqlRow& row : *rows) {
+      std::int64_t id = 0;
+      ARKIVVAKT_ASSIGN(id, Int(row[0], "runs.id"));
+      const std::string node = row[1].value_or("");
+      const std::string instance = row[2].value_or("");
+      if (!node.empty() && (instance == run_owner_.instance || ProcessMayBeRunning(instance))) {
+        continue;
+      }
+      ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
+                                     "UPDATE runs SET ended_at = $2, outcome = $3 WHERE id = $1",
+                                     {Num(id), Num(at), outcome}));
+      ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(
+          *db_, "run.ended", AuditBody().Add("run", id).Add("outcome", outcome).Add("findings", 0),
+          at));
+      closed.push_back(id);
+    }
+    return closed;
+  });
+}
+
 // ---- alerts
 
 Status Store::SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events) {
@@ -662,7 +719,18 @@ Result<alerts::AlertPage> Store::ListAlerts(const alerts::AlertQuery& query) {
   if (!query.check.empty()) {
     where("check_id", " = ", query.check);
   }
-  if (!query.family.empty()) {
+  if (alerts::IsRulePackJurisdiction(query.family)) {
+    // One jurisdiction's rules (InFamily): family DL, and the check id's prefix.
+    where("family", " = ", std::string(alerts::kRulePackFamily));
+    const std::string first = "$" + Num(static_cast<std::int64_t>(params.size()) + 1);
+    sql += " AND (check_id = " + first + " OR substr(check_id, 1, " +
+           Num(static_cast<std::int64_t>(query.family.size()) + 1) + ") IN ($" +
+           Num(static_cast<std::int64_t>(params.size()) + 2) + ", $" +
+           Num(static_cast<std::int64_t>(params.size()) + 3) + "))";
+    params.emplace_back(query.family);
+    params.emplace_back(query.family + "-");
+    params.emplace_back(query.family + ".");
+  } else if (!query.family.empty()) {
     where("family", " = ", query.family);
   }
   if (query.severity) {
@@ -719,6 +787,75 @@ Result<alerts::AlertCounts> Store::CountOpenAlertsBySeverity() {
     row.at(static_cast<std::size_t>(*severity)) = n;
   }
   return counts;
+}
+
+// A cycle's unchanged sightings: ascending ids, up to kSeenAgainRows per UPDATE ... FROM (VALUES)
+// statement (both dialects; a handful of statements instead of one per alert), one transaction
+// and one audit entry for all of them. The resolved state is a literal, not a parameter:
+// PostgreSQL's generic plan for a prepared statement would otherwise estimate "state <> $n" at
+// one row and join every alert with every VALUES row (seconds per statement at 100,000 alerts).
+Result<std::int64_t> Store::MarkSeenAgain(std::span<const alerts::SeenAgain> seen, TimePoint at) {
+  std::vector<const alerts::SeenAgain*> sorted;
+  sorted.reserve(seen.size());
+  for (const alerts::SeenAgain& s : seen) {
+    sorted.push_back(&s);
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto* a, const auto* b) { return a->id < b->id; });
+  sorted.erase(std::unique(sorted.begin(), sorted.end(),
+                           [](const auto* a, const auto* b) { return a->id == b->id; }),
+               sorted.end());
+  if (sorted.empty()) {
+    return std::int64_t{0};
+  }
+  return InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
+    // $1 the time, then (id, message) pairs: 2 x 5,000 + 1 parameters, below SQLite's 32,766.
+    constexpr std::size_t kSeenAgainRows = 5000;
+    const auto sql_for = [](std::size_t rows) {
+      std::string sql = "WITH v (id, message) AS (VALUES ";
+      for (std::size_t r = 0; r < rows; ++r) {
+        sql += (r == 0 ? "(CAST($" : ", (CAST($") + std::to_string(2 + 2 * r) + " AS BIGINT), $" +
+               std::to_string(3 + 2 * r) + ")";
+      }
+      return sql +
+             ") UPDATE alerts SET last_seen = $1, occurrences = occurrences + 1, "
+             "message = v.message FROM v WHERE alerts.id = v.id AND alerts.state <> '" +
+             std::string(alerts::AlertStateName(alerts::AlertState::kResolved)) +
+             "' RETURNING alerts.id";
+    };
+    const std::string full_sql = sql_for(kSeenAgainRows);
+    std::vector<std::int64_t> updated;
+    updated.reserve(sorted.size());
+    std::vector<SqlValue> params;
+    for (std::size_t start = 0; start < sorted.size(); start += kSeenAgainRows) {
+      const std::size_t end = std::min(sorted.size(), start + kSeenAgainRows);
+      params.clear();
+      params.reserve(1 + 2 * (end - start));
+      params.emplace_back(Num(at));
+      for (std::size_t i = start; i < end; ++i) {
+        params.emplace_back(Num(sorted[i]->id));
+        params.emplace_back(sorted[i]->message);
+      }
+      const std::string tail = end - start == kSeenAgainRows ? std::string() : sql_for(end - start);
+      ARKIVVAKT_RETURN_IF_ERROR(
+          db_->ForEachRow(tail.empty() ? full_sql : tail, params, [&](SqlRowView row) -> Status {
+            std::int64_t id = 0;
+            ARKIVVAKT_ASSIGN(id, Int(row[0], "alerts.id"));
+            updated.push_back(id);
+            return {};
+          }));
+    }
+    if (updated.empty()) {
+      return std::int64_t{0};
+    }
+    std::sort(updated.begin(), updated.end());
+    const auto count = static_cast<std::int64_t>(updated.size());
+    ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(
+        *db_, std::string(alerts::kSeenAgainAuditKind),
+        AuditBody().Add("count", count).Add("ids_sha256", alerts::SeenAgainIdsDigest(updated)),
+        at));
+    return count;
+  });
 }
 
 // ---- outbox

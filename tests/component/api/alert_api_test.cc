@@ -154,6 +154,40 @@ TEST_F(AlertApiTest, ListsWithFiltersAndCursorsForReaders) {
   }
 }
 
+// The rule packs' deadline rules are family DL, as in the metrics and `arkivvakt check --only`;
+// NO and SE, the names this filter had for them, still select one jurisdiction's rules.
+TEST_F(AlertApiTest, FamilyDlSelectsTheRulePacksAlerts) {
+  using V = std::vector<std::int64_t>;
+  alerts::CycleCoverage coverage;
+  coverage.complete_checks = {"NO-IVO-3M", "SE-OROS-01"};
+  ASSERT_TRUE(alerts::ApplyCycle(*store_, *store_,
+                                 std::vector<Finding>{F("NO-IVO-3M", "c-1", Severity::kHigh),
+                                                      F("SE-OROS-01", "c-2", Severity::kCritical),
+                                                      F("NO-APPROVE-01", "c-3", Severity::kHigh)},
+                                 coverage, {}, T0())
+                  .ok());
+  auto [status, dl] = Call("GET", "/api/v1/alerts?family=DL", kAuditorToken);
+  ASSERT_EQ(status, 200U);
+  EXPECT_EQ(Ids(dl), (V{4, 5, 6}));
+  for (const auto& a : dl.at("alerts").as_array()) {
+    EXPECT_EQ(a.at("family").as_string(), "DL");
+  }
+  EXPECT_EQ(Ids(Call("GET", "/api/v1/alerts?family=DL&severity=high", kArchivistToken).second),
+            (V{4, 6}));
+  EXPECT_EQ(Ids(Call("GET", "/api/v1/alerts?family=NO", kAuditorToken).second), (V{4, 6}));
+  EXPECT_EQ(Ids(Call("GET", "/api/v1/alerts?family=SE&state=open", kAuditorToken).second), (V{5}));
+  auto page = Call("GET", "/api/v1/alerts?family=DL&limit=2", kAuditorToken).second;
+  EXPECT_EQ(Ids(page), (V{4, 5}));
+  ASSERT_TRUE(page.at("next_cursor").is_string());
+  EXPECT_EQ(Ids(Call("GET",
+                     "/api/v1/alerts?family=DL&limit=2&cursor=" +
+                         std::string(page.at("next_cursor").as_string()),
+                     kAuditorToken)
+                    .second),
+            (V{6}));
+  EXPECT_EQ(Ids(Call("GET", "/api/v1/alerts?family=FIX", kAuditorToken).second), (V{1, 2}));
+}
+
 TEST_F(AlertApiTest, ArchivistsAcknowledgeAssignAndResolveAsThemselves) {
   // Readers may not write.
   EXPECT_EQ(Call("POST", "/api/v1/alerts/1/ack", kAuditorToken, R"({"comment":"x"})").first, 403U);

@@ -1,8 +1,11 @@
 #include "alerts/alert.h"
 
 #include <chrono>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "common/sha256.h"
 
 namespace arkivvakt::alerts {
 namespace {
@@ -49,6 +52,36 @@ TEST(AlertLifecycle, SeenAgainKeepsAcknowledgedStateAndCounts) {
   EXPECT_EQ(a.occurrences, 2);
   EXPECT_EQ(a.last_seen, T0() + hours(2));
   EXPECT_EQ(a.history.size(), 3u);
+}
+
+TEST(AlertLifecycle, AnUnchangedSightingCountsWithoutAnEvent) {
+  Alert a = OpenAlert(MakeFinding(), T0());
+  ASSERT_TRUE(Acknowledge(a, "u17", "looking into it", T0() + hours(1)).ok());
+  Finding again = MakeFinding();
+  again.message = "document 1 changed after it was locked (2 fields)";
+  EXPECT_TRUE(ObserveUnchanged(a, again, T0() + hours(2)));
+  EXPECT_EQ(a.state, AlertState::kAcknowledged);
+  EXPECT_EQ(a.occurrences, 2);
+  EXPECT_EQ(a.last_seen, T0() + hours(2));
+  EXPECT_EQ(a.message, again.message);
+  EXPECT_EQ(a.history.size(), 2u);  // opened, acknowledged: no event for the sighting
+
+  Finding lower = MakeFinding();
+  lower.severity = Severity::kHigh;
+  const Alert before = a;
+  EXPECT_FALSE(ObserveUnchanged(a, lower, T0() + hours(3)));  // a severity change is recorded
+  EXPECT_EQ(a.occurrences, before.occurrences);
+  EXPECT_EQ(a.last_seen, before.last_seen);
+  ASSERT_TRUE(Resolve(a, "u17", "fixed", T0() + hours(4)).ok());
+  EXPECT_FALSE(ObserveUnchanged(a, MakeFinding(), T0() + hours(5)));  // a reopening too
+  EXPECT_EQ(a.state, AlertState::kResolved);
+}
+
+TEST(AlertLifecycle, SeenAgainDigestCoversTheIdsInOrder) {
+  const std::vector<std::int64_t> ids = {1, 2, 10};
+  EXPECT_EQ(SeenAgainIdsDigest(ids), Sha256Hex("1\n2\n10\n"));
+  EXPECT_NE(SeenAgainIdsDigest(std::vector<std::int64_t>{1, 2}), SeenAgainIdsDigest(ids));
+  EXPECT_EQ(SeenAgainIdsDigest({}), Sha256Hex(""));
 }
 
 TEST(AlertLifecycle, ResolvesWhenNotSeenAndReopensOnRecurrence) {

@@ -1,7 +1,9 @@
 // ApplyCycle, the Alertmanager resend bodies and people's actions, over in-memory stores.
 #include "alerts/cycle.h"
 
+#include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -102,8 +104,71 @@ TEST_F(CycleTest, SeenAgainCountsButDoesNotNotify) {
   const Alert& a = alerts_.ByAsid("FIX-CHECKSUM", "a1");
   EXPECT_EQ(a.occurrences, 2);
   EXPECT_EQ(a.last_seen, T0() + minutes(15));
-  ASSERT_EQ(a.history.size(), 2U);
-  EXPECT_EQ(a.history[1].kind, AlertEventKind::kSeenAgain);
+  ASSERT_EQ(a.history.size(), 1U);  // "still open" is no event of the alert's
+  EXPECT_EQ(a.history[0].kind, AlertEventKind::kOpened);
+}
+
+// "Still open" is a fact about a run: 69 identical cycles over 25 alerts write the 25 openings
+// and one audit entry for each later run, not an event and an audit entry per alert per run.
+TEST_F(CycleTest, RepeatedIdenticalCyclesWriteOneAuditEntryPerRunNotOnePerAlert) {
+  constexpr int kAlerts = 25;
+  constexpr int kRuns = 69;
+  std::vector<Finding> findings;
+  for (int i = 0; i < kAlerts; ++i) {
+    findings.push_back(F("FIX-CHECKSUM", "a" + std::to_string(i)));
+  }
+  for (int run = 0; run < kRuns; ++run) {
+    findings[0].message = "m" + std::to_string(run);
+    const CycleOutcome o = Run(findings, Complete({"FIX-CHECKSUM"}), T0() + minutes(15 * run));
+    EXPECT_EQ(o.opened, run == 0 ? kAlerts : 0);
+    EXPECT_EQ(o.seen_again, run == 0 ? 0 : kAlerts);
+  }
+  EXPECT_EQ(alerts_.events_saved(), kAlerts);
+  const std::vector<std::string>& kinds = alerts_.audit_kinds();
+  EXPECT_EQ(kinds.size(), static_cast<std::size_t>(kAlerts + kRuns - 1));
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), std::string(kSeenAgainAuditKind)), kRuns - 1);
+  std::vector<std::int64_t> ids(kAlerts);
+  std::iota(ids.begin(), ids.end(), 1);
+  ASSERT_FALSE(alerts_.seen_again_digests().empty());
+  EXPECT_EQ(alerts_.seen_again_digests().back(), SeenAgainIdsDigest(ids));
+  for (const auto& [id, a] : alerts_.alerts()) {
+    EXPECT_EQ(a.history.size(), 1U) << id;
+    EXPECT_EQ(a.occurrences, kRuns) << id;
+    EXPECT_EQ(a.last_seen, T0() + minutes(15 * (kRuns - 1))) << id;
+  }
+  EXPECT_EQ(alerts_.ByAsid("FIX-CHECKSUM", "a0").message, "m68");  // the latest message
+  // Nothing to record, nothing recorded: a cycle without findings of open alerts writes no entry.
+  const std::size_t before = kinds.size();
+  Run({}, CycleCoverage{}, T0() + minutes(15 * kRuns));
+  EXPECT_EQ(alerts_.audit_kinds().size(), before);
+}
+
+// Beside the one entry for the unchanged alerts, an escalation and a reopening are recorded
+// per alert and notified as before.
+TEST_F(CycleTest, EscalationAndReopeningStillRecordTheirEventsBesideUnchangedSightings) {
+  Run({F("FIX-CHECKSUM", "a1"), F("FIX-CHECKSUM", "a2"), F("FIX-CHECKSUM", "a3")},
+      Complete({"FIX-CHECKSUM"}), T0());
+  Run({F("FIX-CHECKSUM", "a1"), F("FIX-CHECKSUM", "a2")}, Complete({"FIX-CHECKSUM"}),
+      T0() + minutes(15));  // a3 resolved
+  outbox_.Clear();
+  const std::size_t before = alerts_.audit_kinds().size();
+  const CycleOutcome o = Run({F("FIX-CHECKSUM", "a1"), F("FIX-CHECKSUM", "a2", Severity::kCritical),
+                              F("FIX-CHECKSUM", "a3")},
+                             Complete({"FIX-CHECKSUM"}), T0() + minutes(30));
+  EXPECT_EQ(o.seen_again, 2);  // a1 unchanged, a2 escalated
+  EXPECT_EQ(o.escalated, 1);
+  EXPECT_EQ(o.reopened, 1);
+  EXPECT_EQ(alerts_.ByAsid("FIX-CHECKSUM", "a1").history.size(), 1U);
+  ASSERT_EQ(alerts_.ByAsid("FIX-CHECKSUM", "a2").history.size(), 2U);
+  EXPECT_EQ(alerts_.ByAsid("FIX-CHECKSUM", "a2").history[1].kind, AlertEventKind::kSeenAgain);
+  EXPECT_EQ(alerts_.ByAsid("FIX-CHECKSUM", "a3").history.back().kind, AlertEventKind::kReopened);
+  std::vector<std::string> kinds(
+      alerts_.audit_kinds().begin() + static_cast<std::ptrdiff_t>(before),
+      alerts_.audit_kinds().end());
+  std::sort(kinds.begin(), kinds.end());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"alert.reopened", "alert.seen_again",
+                                             std::string(kSeenAgainAuditKind)}));
+  EXPECT_EQ(outbox_.ForSink(kWebhookSink).size(), 2U);  // escalated, reopened
 }
 
 TEST_F(CycleTest, ResolvesOnlyAlertsOfChecksThatRanCompletely) {
@@ -229,6 +294,54 @@ TEST_F(CycleTest, WhenSavingFailsHalfWayTheSavedChangesAreStillQueued) {
   EXPECT_EQ(o.opened, 1);
   EXPECT_EQ(o.seen_again, 2);
   EXPECT_EQ(outbox_.ForSink(kWebhookSink).size(), 1U);
+}
+
+// The daemon counts a cycle whose alerts were not durably stored as failed: every alert write
+// and every enqueue that fails must make ApplyCycle fail.
+TEST(ApplyCycleErrors, AnyFailedAlertWriteOrEnqueueFailsTheCycle) {
+  enum class Fault { kSave, kSeenAgain, kEnqueue };
+  const std::vector<Finding> first = {F("FIX-CHECKSUM", "a1"), F("FIX-CHECKSUM", "a2"),
+                                      F("FIX-CHECKSUM", "a3"), F("FIX-CHECKSUM", "a4")};
+  // a1 unchanged, a2 escalated, a3 not found (resolved), a4 unchanged, a5 new.
+  const std::vector<Finding> second = {F("FIX-CHECKSUM", "a1"),
+                                       F("FIX-CHECKSUM", "a2", Severity::kCritical),
+                                       F("FIX-CHECKSUM", "a4"), F("FIX-CHECKSUM", "a5")};
+  int faults = 0;
+  for (Fault fault : {Fault::kSave, Fault::kSeenAgain, Fault::kEnqueue}) {
+    for (int n = 0; n < 10; ++n) {
+      SCOPED_TRACE(std::to_string(static_cast<int>(fault)) + " at call " + std::to_string(n));
+      MemoryAlertStore alerts;
+      MemoryOutboxStore outbox;
+      ASSERT_TRUE(
+          ApplyCycle(alerts, outbox, first, Complete({"FIX-CHECKSUM"}), AllSinks(), T0()).ok());
+      switch (fault) {
+        case Fault::kSave:
+          alerts.FailSaveAt(n);
+          break;
+        case Fault::kSeenAgain:
+          alerts.FailSeenAgainAt(n);
+          break;
+        case Fault::kEnqueue:
+          outbox.FailEnqueueAt(n);
+          break;
+      }
+      const std::size_t messages = outbox.messages().size();
+      const Result<CycleOutcome> r = ApplyCycle(alerts, outbox, second, Complete({"FIX-CHECKSUM"}),
+                                                AllSinks(), T0() + minutes(15));
+      // Saves: a2, a5, a3 (3); MarkSeenAgain: 1; enqueues: 1 Alertmanager + 3 webhook + 3 journal.
+      const int calls = fault == Fault::kSave ? 3 : fault == Fault::kSeenAgain ? 1 : 7;
+      if (n < calls) {
+        ++faults;
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(r.error().code, ErrorCode::kIo);
+      } else {
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        EXPECT_EQ(outbox.messages().size(), messages + 7);
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(faults, 3 + 1 + 7);
 }
 
 TEST_F(CycleTest, ResendBodiesCoverEveryUnresolvedAlertWithEndsAtAhead) {

@@ -1,12 +1,14 @@
 // In-memory AlertStore and OutboxStore for pure-logic tests of alerts/cycle.h. They follow the
-// interfaces' contracts (ids from 1, histories appended, keyset pages by id, limit 1..500) and
-// can fail the n-th SaveAlert call.
+// interfaces' contracts (ids from 1, histories appended, keyset pages by id, limit 1..500, one
+// audit entry per event and one per MarkSeenAgain that updated something) and can fail the n-th
+// SaveAlert, MarkSeenAgain or Enqueue call.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,9 +42,38 @@ class MemoryAlertStore final : public AlertStore {
     }
     stored.history.insert(stored.history.end(), new_events.begin(), new_events.end());
     events_saved_ += static_cast<std::int64_t>(new_events.size());
+    for (const AlertEvent& e : new_events) {
+      audit_kinds_.push_back("alert." + std::string(AlertEventKindName(e.kind)));
+    }
     alerts_[stored.id] = stored;
     alert.id = stored.id;
     return {};
+  }
+
+  Result<std::int64_t> MarkSeenAgain(std::span<const SeenAgain> seen, TimePoint at) override {
+    if (seen_again_calls_++ == fail_seen_again_at_) {
+      return MakeError(ErrorCode::kIo, "injected");
+    }
+    std::map<std::int64_t, const SeenAgain*> by_id;
+    for (const SeenAgain& s : seen) {
+      by_id.emplace(s.id, &s);
+    }
+    std::vector<std::int64_t> updated;
+    for (const auto& [id, s] : by_id) {
+      auto it = alerts_.find(id);
+      if (it == alerts_.end() || it->second.state == AlertState::kResolved) {
+        continue;
+      }
+      it->second.last_seen = at;
+      ++it->second.occurrences;
+      it->second.message = s->message;
+      updated.push_back(id);
+    }
+    if (!updated.empty()) {
+      audit_kinds_.emplace_back(kSeenAgainAuditKind);
+      seen_again_digests_.push_back(SeenAgainIdsDigest(updated));
+    }
+    return static_cast<std::int64_t>(updated.size());
   }
 
   Result<std::optional<Alert>> FindAlert(const AlertKey& key) override {
@@ -78,7 +109,7 @@ class MemoryAlertStore final : public AlertStore {
     for (auto it = alerts_.upper_bound(q.after_id); it != alerts_.end(); ++it) {
       const Alert& a = it->second;
       if ((q.state && a.state != *q.state) || (!q.check.empty() && a.key.check != q.check) ||
-          (!q.family.empty() && CheckFamily(a.key.check) != q.family) ||
+          (!q.family.empty() && !InFamily(a.key.check, q.family)) ||
           (q.severity && a.severity != *q.severity) ||
           (!q.assignee.empty() && a.assignee != q.assignee) ||
           (q.since && a.last_seen < *q.since)) {
@@ -124,7 +155,18 @@ class MemoryAlertStore final : public AlertStore {
     fail_save_at_ = n;
   }
 
+  void FailSeenAgainAt(int n) {
+    seen_again_calls_ = 0;
+    fail_seen_again_at_ = n;
+  }
+
+  // History events written (rows of alert_events in a real store).
   std::int64_t events_saved() const { return events_saved_; }
+
+  // The kinds of the audit entries a real store would have appended, in order.
+  const std::vector<std::string>& audit_kinds() const { return audit_kinds_; }
+
+  const std::vector<std::string>& seen_again_digests() const { return seen_again_digests_; }
 
   int list_calls() const { return list_calls_; }
 
@@ -132,7 +174,11 @@ class MemoryAlertStore final : public AlertStore {
   std::map<std::int64_t, Alert> alerts_;
   int save_calls_ = 0;
   int fail_save_at_ = -1;
+  int seen_again_calls_ = 0;
+  int fail_seen_again_at_ = -1;
   std::int64_t events_saved_ = 0;
+  std::vector<std::string> audit_kinds_;
+  std::vector<std::string> seen_again_digests_;
   int list_calls_ = 0;
 };
 
@@ -140,6 +186,9 @@ class MemoryOutboxStore final : public OutboxStore {
  public:
   Result<std::int64_t> Enqueue(std::string_view sink, std::string_view payload,
                                TimePoint at) override {
+    if (enqueue_calls_++ == fail_enqueue_at_) {
+      return MakeError(ErrorCode::kIo, "injected");
+    }
     OutboxMessage m;
     m.id = static_cast<std::int64_t>(messages_.size()) + 1;
     m.sink = std::string(sink);
@@ -198,8 +247,15 @@ class MemoryOutboxStore final : public OutboxStore {
 
   void Clear() { messages_.clear(); }
 
+  void FailEnqueueAt(int n) {
+    enqueue_calls_ = 0;
+    fail_enqueue_at_ = n;
+  }
+
  private:
   std::vector<OutboxMessage> messages_;
+  int enqueue_calls_ = 0;
+  int fail_enqueue_at_ = -1;
 };
 
 }  // namespace arkivvakt::alerts::testing

@@ -81,6 +81,28 @@ TEST(Notification, FamilyIsCheckIdUpToFirstDashOrDot) {
   EXPECT_EQ(CheckFamily("PLAIN"), "PLAIN");
 }
 
+// Metrics, the scheduler and `check --only` call the rule packs' deadline rules family DL;
+// alerts, their filter and their notifications must too.
+TEST(Notification, RulePackChecksAreFamilyDlAndTheirJurisdictionStillFilters) {
+  EXPECT_EQ(CheckFamily("NO-IVO-3M"), "DL");
+  EXPECT_EQ(CheckFamily("SE-OROS-01"), "DL");
+  EXPECT_EQ(CheckFamily("NOTE-1"), "NOTE");
+  EXPECT_EQ(CheckPrefix("NO-IVO-3M"), "NO");
+  EXPECT_TRUE(InFamily("NO-IVO-3M", "DL"));
+  EXPECT_TRUE(InFamily("SE-OROS-01", "DL"));
+  EXPECT_TRUE(InFamily("NO-IVO-3M", "NO"));
+  EXPECT_FALSE(InFamily("SE-OROS-01", "NO"));
+  EXPECT_FALSE(InFamily("NOTE-1", "NO"));
+  EXPECT_FALSE(InFamily("FIX-CHECKSUM", "DL"));
+  EXPECT_TRUE(InFamily("FIX-CHECKSUM", "FIX"));
+  const Notification n = Notification::ForAlert(
+      StoredAlert(MakeFinding("NO-IVO-3M", "a1"), 3, T0()), ChangeKind::kOpened, T0());
+  EXPECT_EQ(n.family(), "DL");
+  EXPECT_NE(
+      EncodeAlertmanager(std::vector<Notification>{n}, T0(), Options()).find(R"("family":"DL")"),
+      std::string::npos);
+}
+
 TEST(NotifiableChanges, MapsLifecycleEventsAndEscalation) {
   const Finding f = MakeFinding("FIX-CHECKSUM", "a1");
   Alert alert = StoredAlert(f, 7, T0());

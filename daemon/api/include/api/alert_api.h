@@ -5,6 +5,10 @@
 //                                                           UTC), limit (1..500, default 100),
 //                                                           cursor; {"alerts":[...],
 //                                                           "next_cursor":"..."|null}
+//
+// family: REC, FIX, LOCK, SIG, RET, SHRED, DL, ACC, N5 as in the metrics and `check --only` —
+// DL is the rule packs' deadline rules (NO-*, SE-*); NO or SE selects one jurisdiction's rules.
+// Each alert's "family" member is alerts::CheckFamily of its check (DL for NO-*/SE-*).
 //   GET  /api/v1/alerts/{id}            archivist, auditor  one alert with its history
 //   POST /api/v1/alerts/{id}/ack        archivist           {"comment": "..."} (required)
 //   POST /api/v1/alerts/{id}/assign     archivist           {"assignee": "user id"} ("" unassigns)

@@ -3,8 +3,11 @@
 // declared where the types live (checks/store.h, alerts/alert.h, alerts/audit_log.h).
 //
 // Every write is one transaction that also appends the matching audit-log entries, so a state
-// change and its audit record are committed together or not at all. Writers are serialised
-// (SQLite BEGIN IMMEDIATE, PostgreSQL advisory lock), so audit sequence numbers have no gaps.
+// change and its audit record are committed together or not at all. Bulk writes (RecordBaselines,
+// MarkSeenAgain) are one transaction of multi-row statements with one audit entry for the batch.
+// Runs carry the RunOwner given at open (checks/store.h); CloseInterruptedRuns closes only this
+// node's runs whose process is gone. Writers are serialised (SQLite BEGIN IMMEDIATE,
+// PostgreSQL advisory lock), so audit sequence numbers have no gaps.
 // Opening applies the versioned migrations (schema_migrations) and refuses a database whose
 // schema is newer than this binary, or whose recorded migrations differ from the embedded ones.
 //
@@ -13,8 +16,9 @@
 // (SQLite WAL and PostgreSQL both allow several).
 // Errors: kIo when the database is unreachable or the connection was lost (nothing of the
 // operation was written; retrying is safe), kInvalidArgument for a duplicate alert key,
-// kNotFound for an unknown id, kUnsupported for a newer schema, kInternal otherwise. Messages
-// never carry personal data, comments or the DSN's password.
+// kNotFound for an unknown id (and EndRun of a run that has ended or was interrupted),
+// kUnsupported for a newer schema, kInternal otherwise (also: Open on a host without a name and
+// no run_owner.node). Messages never carry personal data, comments or the DSN's password.
 #pragma once
 
 #include <chrono>
@@ -39,10 +43,27 @@ struct StoreOptions {
   PostgresOptions postgres;  // with kPostgres
   // The log name written into checkpoints.
   std::string origin = "arkivvakt/audit/v1";
+  // Whose runs BeginRun records and CloseInterruptedRuns may close (checks/store.h). An empty
+  // node is this host's name ([cluster] node_id belongs here in depot mode); an empty instance
+  // is CurrentProcessInstance().
+  checks::RunOwner run_owner;
 };
 
 // The schema version this binary writes (the highest embedded migration).
 int LatestSchemaVersion();
+
+// The instance id of process `pid` on this host, "<boot id>/<pid>/<start time in clock ticks>"
+// from /proc ("-" for the boot id where /proc/sys is not readable, as under the unit's
+// ProcSubset=pid); empty when /proc does not show the process.
+std::string ProcessInstance(int pid);
+// ProcessInstance(getpid()), or "pid/<pid>" when /proc does not say (such a run is never judged
+// gone).
+std::string CurrentProcessInstance();
+// Whether the process named by `instance` (ProcessInstance) may still be running on this host:
+// false when no process has the pid, the pid now names a process with another start time, or
+// the host rebooted since (both boot ids known); true otherwise — also for a process /proc
+// hides from this one (ProtectProc=invisible) and for an `instance` not of that form.
+bool ProcessMayBeRunning(std::string_view instance);
 
 class Store final : public checks::RunStore,
                     public checks::BaselineStore,
@@ -53,9 +74,11 @@ class Store final : public checks::RunStore,
   // Connects, migrates, and returns a ready store. `clock` stamps applied migrations; it must
   // outlive the store.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options, const Clock& clock);
-  // The same over an existing connection (tests wrap one in a FaultInjectingConnection).
+  // The same over an existing connection (tests wrap one in a FaultInjectingConnection);
+  // `run_owner` as StoreOptions::run_owner.
   static Result<std::unique_ptr<Store>> OpenOn(std::unique_ptr<SqlConnection> connection,
-                                               std::string origin, const Clock& clock);
+                                               std::string origin, const Clock& clock,
+                                               checks::RunOwner run_owner = {});
 
   // The schema version recorded in the database.
   Result<int> SchemaVersion();
@@ -66,6 +89,10 @@ class Store final : public checks::RunStore,
                 const std::vector<checks::CheckCount>& counts) override;
   Result<std::optional<checks::RunRecord>> GetRun(std::int64_t id) override;
   Result<std::vector<checks::RunRecord>> RecentRuns(int limit) override;
+  Result<std::vector<std::int64_t>> CloseInterruptedRuns(checks::Timestamp at) override;
+
+  // The owner this store records its runs under.
+  const checks::RunOwner& run_owner() const { return run_owner_; }
 
   // checks::BaselineStore
   Result<bool> RecordBaseline(const checks::Baseline& baseline) override;
@@ -78,6 +105,8 @@ class Store final : public checks::RunStore,
   // alerts::AlertStore
   Status SaveAlert(alerts::Alert& alert,
                    const std::vector<alerts::AlertEvent>& new_events) override;
+  Result<std::int64_t> MarkSeenAgain(std::span<const alerts::SeenAgain> seen,
+                                     TimePoint at) override;
   Result<std::optional<alerts::Alert>> FindAlert(const alerts::AlertKey& key) override;
   Result<std::optional<alerts::Alert>> GetAlert(std::int64_t id) override;
   Result<std::vector<alerts::Alert>> ActiveAlerts() override;
@@ -103,10 +132,11 @@ class Store final : public checks::RunStore,
   ~Store() override;
 
  private:
-  Store(std::unique_ptr<SqlConnection> connection, std::string origin);
+  Store(std::unique_ptr<SqlConnection> connection, std::string origin, checks::RunOwner owner);
 
   std::unique_ptr<SqlConnection> db_;
   std::string origin_;
+  checks::RunOwner run_owner_;
 };
 
 }  // namespace arkivvakt::store
