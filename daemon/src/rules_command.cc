@@ -13,6 +13,8 @@
 
 #include "checks/rule_pack.h"
 #include "commands.h"
+#include "config/config.h"
+#include "service/cycle_setup.h"
 
 namespace arkivvakt::daemon {
 
@@ -32,7 +34,11 @@ Result<checks::ParamOverrides> Overrides(const std::string& config) {
   if (config.empty()) {
     return checks::ParamOverrides{};
   }
-  return checks::LoadParamOverrides(config);
+  auto loaded = LoadConfig(config);
+  if (!loaded.ok()) {
+    return loaded.error();
+  }
+  return RuleParamOverrides(*loaded);
 }
 
 Result<std::shared_ptr<const checks::RuleSet>> LoadSet(const std::vector<std::string>& refs,

@@ -283,7 +283,8 @@ class AlertApi {
   }
 
   Response ResolveWith(const Request& req, const http::PathParams& params) const {
-    const alerts::SinkSelection& sinks = options_.sinks;
+    const alerts::SinkSelection sinks =
+        options_.current_sinks ? options_.current_sinks() : options_.sinks;
     return Write(req, params,
                  [&sinks](alerts::AlertStore& a, alerts::OutboxStore& o, std::int64_t id,
                           const std::string& actor, const json::object& body, TimePoint now,

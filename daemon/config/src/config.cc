@@ -850,15 +850,51 @@ class Parser {
       if (FindSection(dotted) != nullptr) {
         SectionNode(dotted, key, node);
       } else if (name == "rules" && k == "params") {
-        if (!node.is_table()) {
-          Fail(key.source(), "[rules.params] must be a table");
-        }
+        RuleParams(key, node);
       } else if (const Setting* s = FindSetting(name, k)) {
         Value(*s, node, config_);
       } else {
         Fail(key.source(), node.is_table()
                                ? "unknown section [" + dotted + "]" + Suggest(name, k)
                                : "unknown key \"" + k + "\" in [" + name + "]" + Suggest(name, k));
+      }
+    }
+  }
+
+  // [rules.params."RULE-ID"] name = "value" | ["values"]: read here, once, with the rest of the
+  // file; the rule packs check names and values when they load (service::BuildRuntime).
+  void RuleParams(const toml::key& key, const toml::node& node) {
+    const toml::table* by_rule = node.as_table();
+    if (by_rule == nullptr) {
+      Fail(key.source(), "[rules.params] must be a table");
+      return;
+    }
+    for (const auto& [rule_id, rule_node] : *by_rule) {
+      const toml::table* params = rule_node.as_table();
+      if (params == nullptr) {
+        Fail(rule_id.source(),
+             "[rules.params.\"" + std::string(rule_id.str()) + "\"] must be a table of parameters");
+        continue;
+      }
+      auto& rule = config_.rule_params[std::string(rule_id.str())];
+      for (const auto& [param, value] : *params) {
+        RuleParam p;
+        p.origin = file_.string() + ":" + std::to_string(value.source().begin.line);
+        if (auto text = value.value<std::string>()) {
+          p.value = *text;
+        } else if (const toml::array* items = value.as_array();
+                   items != nullptr && items->is_homogeneous<std::string>()) {
+          std::vector<std::string> list;
+          for (const auto& item : *items) {
+            list.push_back(*item.value<std::string>());
+          }
+          p.value = std::move(list);
+        } else {
+          Fail(value.source(), "parameter '" + std::string(param.str()) +
+                                   "' must be a string or an array of strings");
+          continue;
+        }
+        rule[std::string(param.str())] = std::move(p);
       }
     }
   }
@@ -1239,9 +1275,26 @@ std::string FormatConfig(const Config& config) {
       }
     }
   }
-  out +=
-      "\n# [rules.params.\"RULE-ID\"] overrides, if any, are read from the file by the rule "
-      "engine:\n# see `arkivvakt rules list --config FILE`.\n";
+  if (config.rule_params.empty()) {
+    out += "\n# [rules.params.\"RULE-ID\"]: none\n";
+  }
+  for (const auto& [rule, params] : config.rule_params) {
+    out += "\n[rules.params." + Quote(rule) + "]\n";
+    for (const auto& [name, p] : params) {
+      out += name + " = ";
+      if (const auto* text = std::get_if<std::string>(&p.value)) {
+        out += Quote(*text);
+      } else {
+        const auto& items = std::get<std::vector<std::string>>(p.value);
+        out += "[";
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          out += (i == 0 ? "" : ", ") + Quote(items[i]);
+        }
+        out += "]";
+      }
+      out += "\n";
+    }
+  }
   return out;
 }
 

@@ -91,6 +91,16 @@ Result<std::unique_ptr<casesystem::CaseSystemSource>> MakeCaseSystemSource(const
                    config.file.string() + ": [casesystem] kind must be \"csv\" or \"postgresql\"");
 }
 
+checks::ParamOverrides RuleParamOverrides(const Config& config) {
+  checks::ParamOverrides overrides;
+  for (const auto& [rule, params] : config.rule_params) {
+    for (const auto& [name, p] : params) {
+      overrides[rule][name] = checks::ParamOverride{p.value, p.origin};
+    }
+  }
+  return overrides;
+}
+
 Result<engine::CycleOptions> MakeCycleOptions(const Config& config) {
   engine::CycleOptions o;
   if (config.archive_kind != "noark5-uttrekk") {
@@ -110,11 +120,8 @@ Result<engine::CycleOptions> MakeCycleOptions(const Config& config) {
   o.unlock_roles = config.unlock_roles;
   o.sensitive_document_types = config.sensitive_document_types;
   if (!config.rule_packs.empty()) {
-    auto overrides = checks::LoadParamOverrides(config.file);
-    if (!overrides.ok()) {
-      return overrides.error();
-    }
-    auto rules = checks::RuleSet::Load(config.rule_packs, checks::DefaultPackDirs(), *overrides);
+    auto rules = checks::RuleSet::Load(config.rule_packs, checks::DefaultPackDirs(),
+                                       RuleParamOverrides(config));
     if (!rules.ok()) {
       return rules.error();
     }

@@ -120,6 +120,7 @@ class Daemon {
     CloseInterruptedRuns(*api_store_);
     api::AlertApiOptions api_options;
     api_options.sinks = rt->sinks;
+    api_options.current_sinks = [this] { return Current()->sinks; };
     if (Status s = api::RegisterAlertApi(
             router_, api::SerializedStoreAccess(*api_store_, *api_store_), clock_, api_options);
         !s.ok()) {
@@ -160,8 +161,24 @@ class Daemon {
     return runtime_;
   }
 
+  // Runs a crash (SIGKILL, power loss) left "running" are closed as interrupted: this node's
+  // runs whose process is gone (checks/store.h).
   void CloseInterruptedRuns(store::Store& store) {
-    (void)store;  // closing runs a crash left open: see the store's CloseInterruptedRuns
+    auto closed =
+        store.CloseInterruptedRuns(std::chrono::floor<std::chrono::seconds>(clock_.Now()));
+    if (!closed.ok()) {
+      metrics_.StoreError();
+      Say("<4>", "interrupted runs not closed: " + closed.error().message);
+      return;
+    }
+    if (!closed->empty()) {
+      std::string ids;
+      for (std::int64_t id : *closed) {
+        ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+      }
+      Say("<5>",
+          std::to_string(closed->size()) + " runs interrupted by an earlier stop closed: " + ids);
+    }
   }
 
   // ---- HTTP routes of the daemon itself (the alert API registers its own)

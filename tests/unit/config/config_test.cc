@@ -325,10 +325,23 @@ TEST_F(ConfigTest, AllProblemsAreReportedInFileOrder) {
   EXPECT_EQ(std::count(load.error().message.begin(), load.error().message.end(), '\n'), 3);
 }
 
-TEST_F(ConfigTest, RuleParamsAreLeftToTheRuleEngine) {
-  EXPECT_TRUE(Errors("[rules]\npacks = [\"no-helse-omsorg\"]\n[rules.params.\"NO-SCAN-01\"]\n"
-                     "min_keep = \"90d\"\nanything = [1, 2]\n")
-                  .empty());
+// [rules.params] is read with the rest of the file, once: values the rule engine gets (it checks
+// names and values against the packs when they load), and file:line errors for a wrong shape.
+TEST_F(ConfigTest, RuleParamsAreReadWithTheFile) {
+  auto c =
+      LoadConfig(Write("[rules]\npacks = [\"no-helse-omsorg\"]\n[rules.params.\"NO-SCAN-01\"]\n"
+                       "min_keep = \"90d\"\nunits = [\"a\", \"b\"]\n"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->rule_params.size(), 1u);
+  const auto& scan = c->rule_params.at("NO-SCAN-01");
+  EXPECT_EQ(std::get<std::string>(scan.at("min_keep").value), "90d");
+  EXPECT_EQ(scan.at("min_keep").origin, (dir_.path() / "arkivvakt.toml").string() + ":4");
+  EXPECT_EQ(std::get<std::vector<std::string>>(scan.at("units").value),
+            (std::vector<std::string>{"a", "b"}));
+  const auto bad = Errors("[rules.params.\"NO-SCAN-01\"]\nanything = [1, 2]\n");
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_NE(bad[0].find(":2:"), std::string::npos) << bad[0];
+  EXPECT_NE(bad[0].find("'anything' must be a string or an array of strings"), std::string::npos);
   EXPECT_EQ(Errors("[rules]\nparams = 3\n").size(), 1u);
 }
 

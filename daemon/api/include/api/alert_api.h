@@ -51,6 +51,9 @@ StoreAccess SerializedStoreAccess(alerts::AlertStore& alerts, alerts::OutboxStor
 
 struct AlertApiOptions {
   alerts::SinkSelection sinks;  // where resolutions are notified (as for the cycles)
+  // When set, asked at each resolution instead of `sinks` (the daemon's running configuration,
+  // which a reload replaces). Called from handler threads: must be thread-safe.
+  std::function<alerts::SinkSelection()> current_sinks;
 };
 
 Status RegisterAlertApi(http::Router& router, StoreAccess stores, const Clock& clock,

@@ -13,7 +13,7 @@
 //   [store]   backend ("sqlite" | "postgresql"), path, dsn_file, statement_timeout_ms
 //   [archive] kind, path          [casesystem] kind, path, dsn_file, documents_query, events_query
 //   [signing] trust, untrusted, crls, report_key, report_cert
-//   [rules]   packs; [rules.params."RULE-ID"] tables are read by checks::LoadParamOverrides
+//   [rules]   packs; [rules.params."RULE-ID"] name = value tables (Config::rule_params)
 //   [checks]  grace_working_days, shred_after_days, unlock_roles, sensitive_document_types
 //   [schedule] interval, full_sweep ("90s", "15m", "1h", "7d"), sweep_bytes_per_second,
 //              full_read_every, watermark_overlap
@@ -35,7 +35,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/result.h"
@@ -58,6 +60,15 @@ struct ClientCertGrant {
   std::string role;  // "archivist", "auditor" or "metrics"
 
   friend bool operator==(const ClientCertGrant&, const ClientCertGrant&) = default;
+};
+
+// One [rules.params."RULE-ID"] parameter: a string or a list of strings, and where it was set.
+struct RuleParam {
+  std::variant<std::string, std::vector<std::string>> value;
+  std::string origin;  // "FILE:LINE"
+
+  // Equal values are equal parameters, wherever they were set.
+  friend bool operator==(const RuleParam& a, const RuleParam& b) { return a.value == b.value; }
 };
 
 struct Config {
@@ -104,6 +115,8 @@ struct Config {
 
   // [rules]
   std::vector<std::string> rule_packs = {"no-helse-omsorg"};  // shipped names or paths
+  // [rules.params."RULE-ID"]: rule id -> parameter name -> value (the packs check them on load).
+  std::map<std::string, std::map<std::string, RuleParam>, std::less<>> rule_params;
 
   // [checks]
   int grace_working_days = 5;  // REC-MISSING waits this long

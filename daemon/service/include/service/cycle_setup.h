@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "casesystem/source.h"
+#include "checks/rule_pack.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "config/config.h"
@@ -31,6 +32,9 @@ inline Result<std::unique_ptr<store::Store>> OpenOrCreateStore(const Config& con
 
 // The configured case system ([casesystem] kind = "csv" | "postgresql").
 Result<std::unique_ptr<casesystem::CaseSystemSource>> MakeCaseSystemSource(const Config& config);
+
+// [rules.params] as the rule packs take them.
+checks::ParamOverrides RuleParamOverrides(const Config& config);
 
 // Cycle options from [archive], [rules], [signing], [checks], [daemon] timezone. Loads the rule
 // packs and the trust store (a configuration without [signing] trust gives trust = null: the SIG
