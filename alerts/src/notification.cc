@@ -51,17 +51,9 @@ std::string_view ChangeKindName(ChangeKind kind) {
   return kChangeNames.at(static_cast<std::size_t>(kind));
 }
 
-std::string_view CheckPrefix(std::string_view check) {
-  return check.substr(0, check.find_first_of("-."));
-}
-
-bool IsRulePackJurisdiction(std::string_view prefix) {
-  return prefix == "NO" || prefix == "SE";
-}
-
 std::string CheckFamily(std::string_view check) {
-  const std::string_view prefix = CheckPrefix(check);
-  return IsRulePackJurisdiction(prefix) ? std::string(kRulePackFamily) : std::string(prefix);
+  const std::optional<checks::Family> family = checks::FamilyOfCheck(check);
+  return std::string(family ? checks::FamilyName(*family) : CheckPrefix(check));
 }
 
 bool InFamily(std::string_view check, std::string_view family) {

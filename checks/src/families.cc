@@ -22,13 +22,17 @@ std::optional<Family> ParseFamily(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view CheckPrefix(std::string_view check) {
+  return check.substr(0, check.find_first_of("-."));
+}
+
+bool IsRulePackJurisdiction(std::string_view prefix) {
+  return prefix == "NO" || prefix == "SE";
+}
+
 std::optional<Family> FamilyOfCheck(std::string_view check) {
-  const std::size_t cut = check.find_first_of("-.");
-  const std::string_view prefix = cut == std::string_view::npos ? check : check.substr(0, cut);
-  if (prefix == "NO" || prefix == "SE") {
-    return Family::kDl;
-  }
-  return ParseFamily(prefix);
+  const std::string_view prefix = CheckPrefix(check);
+  return IsRulePackJurisdiction(prefix) ? Family::kDl : ParseFamily(prefix);
 }
 
 }  // namespace arkivvakt::checks

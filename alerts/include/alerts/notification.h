@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "alerts/alert.h"
+#include "checks/families.h"
 #include "common/clock.h"
 #include "common/finding.h"
 
@@ -39,18 +40,14 @@ enum class ChangeKind { kOpened, kResolved, kReopened, kEscalated, kDigest };
 
 std::string_view ChangeKindName(ChangeKind kind);
 
-// The check id up to the first '-' or '.': "FIX-CHECKSUM" -> "FIX", "N5.30" -> "N5".
-std::string_view CheckPrefix(std::string_view check);
+using checks::CheckPrefix;
+using checks::IsRulePackJurisdiction;
 
-// The family of DESIGN.md §6, as metrics, the scheduler and `check --only` name it: the prefix,
-// except that the rule packs' deadline rules, named after their jurisdiction ("NO-IVO-3M",
-// "SE-OROS-01"), are family "DL".
+// The family of DESIGN.md §6 (checks/families.h), as metrics, the scheduler and `check --only`
+// name it; for a check id of no known family, its prefix.
 std::string CheckFamily(std::string_view check);
 
 inline constexpr std::string_view kRulePackFamily = "DL";
-
-// The rule-pack jurisdictions whose check ids belong to family DL: "NO", "SE".
-bool IsRulePackJurisdiction(std::string_view prefix);
 
 // The family filter of AlertQuery: CheckFamily(check) == family, or `family` is a rule-pack
 // jurisdiction and CheckPrefix(check) == family (the rules of that jurisdiction only).

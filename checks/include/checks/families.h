@@ -29,8 +29,14 @@ std::string_view FamilyName(Family family);
 // The exact upper-case name; nullopt for anything else.
 std::optional<Family> ParseFamily(std::string_view name);
 
-// The family a check id belongs to: its prefix before the first '-' or '.', with the rule
-// packs' "NO" and "SE" mapped to kDl; nullopt when the prefix names no family.
+// The check id up to the first '-' or '.': "FIX-CHECKSUM" -> "FIX", "N5.30" -> "N5".
+std::string_view CheckPrefix(std::string_view check);
+
+// The rule-pack jurisdictions whose check ids belong to family DL: "NO", "SE".
+bool IsRulePackJurisdiction(std::string_view prefix);
+
+// The family a check id belongs to: its prefix, with the rule packs' "NO" and "SE" mapped to
+// kDl; nullopt when the prefix names no family.
 std::optional<Family> FamilyOfCheck(std::string_view check);
 
 }  // namespace arkivvakt::checks

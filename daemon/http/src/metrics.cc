@@ -292,6 +292,13 @@ struct Metrics::Impl {
           .Name("arkivvakt_http_auth_failures_total")
           .Help("HTTP requests refused for missing, invalid or insufficient credentials.")
           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& http_connections_shed =
+      prometheus::BuildCounter()
+          .Name("arkivvakt_http_connections_shed_total")
+          .Help(
+              "Connections shed at max_connections: the longest-idle evicted for a newcomer, or "
+              "a newcomer refused with 503 when every connection was busy.")
+          .Register(*registry);
 
   std::mutex findings_mutex;  // guards findings_series
   std::array<std::map<std::pair<std::string, Severity>, prometheus::Gauge*>, 9> findings_series;
@@ -309,6 +316,9 @@ Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
   }
   for (AuthFailure reason : kAuthFailures) {
     impl_->http_auth_failures.Add({{"reason", std::string(AuthFailureName(reason))}});
+  }
+  for (const char* reason : {"evicted", "refused"}) {
+    impl_->http_connections_shed.Add({{"reason", reason}});
   }
   impl_->config_last_reload_successful.Set(1);
 }
@@ -406,6 +416,10 @@ void Metrics::HttpRequest(std::string_view route, unsigned status,
 
 void Metrics::HttpAuthFailure(AuthFailure reason) {
   impl_->http_auth_failures.Add({{"reason", std::string(AuthFailureName(reason))}}).Increment();
+}
+
+void Metrics::HttpConnectionShed(bool evicted) {
+  impl_->http_connections_shed.Add({{"reason", evicted ? "evicted" : "refused"}}).Increment();
 }
 
 std::string Metrics::Render() const {

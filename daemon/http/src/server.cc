@@ -795,6 +795,9 @@ void Server::Impl::AnswerBusyAtOnce(tcp::socket& socket) {
 
 void Server::Impl::NoteShed(bool evicted) {
   ++(evicted ? shed_evicted : shed_refused);
+  if (metrics != nullptr) {
+    metrics->HttpConnectionShed(evicted);
+  }
   if (!shed_timer_armed) {
     LogShed();
     ArmShedTimer();

@@ -36,23 +36,13 @@ using testing::HttpRequest;
 using testing::ReadFile;
 using testing::RunCommand;
 using testing::TempDir;
+using testing::WaitUntil;
 using testing::WebhookReceiver;
 using testing::WriteFile;
 
 int Kills() {
   const char* env = std::getenv("ARKIVVAKT_SOAK_KILLS");
   return env != nullptr ? std::max(1, std::atoi(env)) : 12;
-}
-
-bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) {
-      return true;
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
 }
 
 class CrashSoak : public ::testing::TestWithParam<std::string> {

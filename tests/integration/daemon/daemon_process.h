@@ -9,6 +9,7 @@
 //   - HttpRequest: one plain-socket HTTP/1.1 request to 127.0.0.1 (Connection: close).
 //   - MetricValue: a sample's value from a Prometheus text exposition.
 //   - FreeLoopbackPort: a TCP port that was free on 127.0.0.1 a moment ago.
+//   - WaitUntil: polls a condition until it holds or a timeout passes.
 //
 // Thread-safety: none of the objects may be shared between threads. Errors: failures to start a
 // process or to bind a socket are returned as a message (empty on success) or an empty optional;
@@ -17,6 +18,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -123,5 +125,8 @@ std::optional<double> MetricValue(const std::string& exposition, const std::stri
                                   const std::vector<std::string>& labels = {});
 
 std::optional<int> FreeLoopbackPort();
+
+// Polls `done` every 100 ms until it is true or `timeout` has passed; its last answer.
+bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
 }  // namespace arkivvakt::testing

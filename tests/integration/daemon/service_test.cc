@@ -32,19 +32,9 @@ using testing::MetricValue;
 using testing::ReadFile;
 using testing::RunCommand;
 using testing::TempDir;
+using testing::WaitUntil;
 using testing::WebhookReceiver;
 using testing::WriteFile;
-
-bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) {
-      return true;
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
-}
 
 void Append(const std::filesystem::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::app);

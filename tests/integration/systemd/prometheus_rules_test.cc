@@ -32,6 +32,7 @@ const std::set<std::string> kMetrics = {
     "arkivvakt_config_last_reload_successful",
     "arkivvakt_http_requests_total",
     "arkivvakt_http_auth_failures_total",
+    "arkivvakt_http_connections_shed_total",
 };
 
 class PrometheusRulesTest : public ::testing::Test {

@@ -20,11 +20,22 @@ TEST(Metrics, FixedSeriesExistFromTheStart) {
   EXPECT_TRUE(Has(text, "arkivvakt_sink_errors_total{sink=\"webhook\"} 0\n"));
   EXPECT_TRUE(Has(text, "arkivvakt_notifications_sent_total{sink=\"alertmanager\"} 0\n"));
   EXPECT_TRUE(Has(text, "arkivvakt_http_auth_failures_total{reason=\"missing\"} 0\n"));
+  EXPECT_TRUE(Has(text, "arkivvakt_http_connections_shed_total{reason=\"evicted\"} 0\n"));
   EXPECT_TRUE(Has(text, "arkivvakt_config_last_reload_successful 1\n"));
   EXPECT_TRUE(Has(text, "arkivvakt_store_errors_total 0\n"));
   EXPECT_TRUE(Has(text, "# TYPE arkivvakt_documents_verified_total counter\n"));
   // Families not enabled export no per-family series.
   EXPECT_FALSE(Has(text, "family=\""));
+}
+
+TEST(Metrics, ShedConnectionsAreCountedByReason) {
+  Metrics m("0.1.0");
+  m.HttpConnectionShed(true);
+  m.HttpConnectionShed(true);
+  m.HttpConnectionShed(false);
+  const std::string text = m.Render();
+  EXPECT_TRUE(Has(text, "arkivvakt_http_connections_shed_total{reason=\"evicted\"} 2\n")) << text;
+  EXPECT_TRUE(Has(text, "arkivvakt_http_connections_shed_total{reason=\"refused\"} 1\n")) << text;
 }
 
 TEST(Metrics, ProcessMetricsAreReadAtScrapeTime) {

@@ -18,13 +18,15 @@
 //   arkivvakt_http_requests_total{route,code}                      counter
 //   arkivvakt_http_request_duration_seconds{route}                 histogram
 //   arkivvakt_http_auth_failures_total{reason}                     counter:
-//   missing|invalid|forbidden process_resident_memory_bytes, process_virtual_memory_bytes,
+//   missing|invalid|forbidden
+//   arkivvakt_http_connections_shed_total{reason}                  counter: evicted|refused
+//   process_resident_memory_bytes, process_virtual_memory_bytes,
 //   process_open_fds, process_cpu_seconds_total, process_start_time_seconds          from
 //   /proc/self at scrape time
 //
 // Label values are closed sets, so no id, path or personal data can become a label: family is
 // one of the DESIGN.md §6 family names (REC FIX LOCK SIG RET SHRED DL ACC N5), severity one of
-// info/warning/high/critical, sink one of alertmanager/webhook/journal, reason one of the three
+// info/warning/high/critical, sink one of alertmanager/webhook/journal, reason one of the values
 // above, route a registered path template (or "other" for requests that matched none), code a
 // three-digit status. Check ids must have the shape of a check id (upper-case letters and digits
 // joined by '-' or '.', at most 64 characters, e.g. "FIX-CHECKSUM", "N5.02", "SE-OROS-01");
@@ -102,6 +104,9 @@ class Metrics {
   // `route` is the path template that matched, or "other".
   void HttpRequest(std::string_view route, unsigned status, std::chrono::duration<double> duration);
   void HttpAuthFailure(AuthFailure reason);
+  // At max_connections: a connection evicted (the longest-idle, for a newcomer) or a newcomer
+  // refused with 503 (every connection busy).
+  void HttpConnectionShed(bool evicted);
 
   // Everything above plus the process metrics, in the Prometheus text format (version 0.0.4).
   std::string Render() const;
