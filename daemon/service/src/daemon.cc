@@ -94,6 +94,7 @@ class Daemon {
  public:
   Daemon(std::filesystem::path config_file, std::shared_ptr<const Runtime> runtime)
       : config_file_(std::move(config_file)),
+        store_config_(runtime->config),
         runtime_(std::move(runtime)),
         metrics_(ARKIVVAKT_VERSION),
         scheduler_(runtime_->intervals, Scheduler::Clock::now()),
@@ -111,7 +112,7 @@ class Daemon {
       Say("<4>", w);
     }
     SystemClock clock;
-    auto api_store = daemon::OpenOrCreateStore(rt->config, clock);
+    auto api_store = daemon::OpenOrCreateStore(store_config_, clock);
     if (!api_store.ok()) {
       Say("<3>", api_store.error().message);
       return kExitError;
@@ -231,7 +232,7 @@ class Daemon {
   // On the API pool.
   http::Response RunsResponse() {
     std::lock_guard lock(reads_mutex_);
-    auto store = reads_store_.Get(Current()->config);
+    auto store = reads_store_.Get(store_config_);
     if (!store.ok()) {
       return StoreUnavailable();
     }
@@ -259,7 +260,7 @@ class Daemon {
   // On the API pool.
   http::Response AuditResponse(std::size_t limit) {
     std::lock_guard lock(reads_mutex_);
-    auto store = reads_store_.Get(Current()->config);
+    auto store = reads_store_.Get(store_config_);
     if (!store.ok()) {
       return StoreUnavailable();
     }
@@ -414,7 +415,7 @@ class Daemon {
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<std::string> failures;
     std::string status;
-    auto store = cycle_store_.Get(rt->config);
+    auto store = cycle_store_.Get(store_config_);
     auto source = daemon::MakeCaseSystemSource(rt->config);
     if (!store.ok() || !source.ok()) {
       metrics_.StoreError();
@@ -431,22 +432,16 @@ class Daemon {
       // raised so that every file is re-hashed within full_sweep.
       cycle.sweep = &sweep_cursor_;
       cycle.archive_cache = &archive_cache_;
-      const engine::CycleState::Options state_options{
-          .full_read_every = static_cast<std::uint32_t>(rt->config.full_read_every),
-          .watermark_overlap = rt->config.watermark_overlap};
-      if (!cycle_state_ ||
-          cycle_state_->options().full_read_every != state_options.full_read_every ||
-          cycle_state_->options().watermark_overlap != state_options.watermark_overlap) {
-        cycle_state_ = std::make_unique<engine::CycleState>(state_options);
+      if (!cycle_state_ || cycle_state_->options().full_read_every != rt->state.full_read_every ||
+          cycle_state_->options().watermark_overlap != rt->state.watermark_overlap) {
+        cycle_state_ = std::make_unique<engine::CycleState>(rt->state);
       }
       cycle.state = cycle_state_.get();
-      const std::chrono::seconds fix_interval = FamilyInterval(rt->config, Family::kFix);
-      cycle.fixity_sweep = {.bytes_per_second = rt->config.sweep_bytes_per_second,
-                            .period = last_fix_cycle_
-                                          ? std::chrono::ceil<std::chrono::seconds>(
-                                                std::chrono::steady_clock::now() - *last_fix_cycle_)
-                                          : fix_interval,
-                            .full_sweep = rt->config.full_sweep};
+      cycle.fixity_sweep = rt->sweep;
+      cycle.fixity_sweep.period = last_fix_cycle_
+                                      ? std::chrono::ceil<std::chrono::seconds>(
+                                            std::chrono::steady_clock::now() - *last_fix_cycle_)
+                                      : rt->intervals[static_cast<std::size_t>(Family::kFix)];
       if (families.contains(Family::kFix)) {
         last_fix_cycle_ = std::chrono::steady_clock::now();
       }
@@ -568,7 +563,7 @@ class Daemon {
     const auto rt = Current();
     SystemClock clock;
     const TimePoint now = clock.Now();
-    auto store = outbox_store_.Get(rt->config);
+    auto store = outbox_store_.Get(store_config_);
     if (!store.ok()) {
       metrics_.StoreError();
       return;
@@ -624,6 +619,8 @@ class Daemon {
   }
 
   std::filesystem::path config_file_;
+  // The store is the one of the configuration at start: a reload does not move it.
+  const daemon::Config store_config_;
   mutable std::mutex runtime_mutex_;
   std::shared_ptr<const Runtime> runtime_;
   asio::io_context io_;

@@ -211,6 +211,11 @@ Result<std::shared_ptr<const Runtime>> BuildRuntime(Config config) {
   for (checks::Family f : checks::kAllFamilies) {
     r->intervals[static_cast<std::size_t>(f)] = FamilyInterval(c, f);
   }
+  r->state = {.full_read_every = static_cast<std::uint32_t>(c.full_read_every),
+              .watermark_overlap = c.watermark_overlap};
+  r->sweep = {.bytes_per_second = c.sweep_bytes_per_second,
+              .period = r->intervals[static_cast<std::size_t>(checks::Family::kFix)],
+              .full_sweep = c.full_sweep};
   WarnIfOthersCanRead(c.webhook_secret_file, "[alerts.webhook] secret_file", r->warnings);
   WarnIfOthersCanRead(c.dsn_file, "[store] dsn_file", r->warnings);
   WarnIfOthersCanRead(c.casesystem_dsn_file, "[casesystem] dsn_file", r->warnings);

@@ -29,6 +29,8 @@
 #include "common/result.h"
 #include "config/config.h"
 #include "engine/cycle.h"
+#include "engine/cycle_state.h"
+#include "engine/fixity_sweep.h"
 #include "http/server.h"
 #include "service/scheduler.h"
 #include "sinks/outbox_worker.h"
@@ -43,6 +45,10 @@ struct Runtime {
   alerts::SinkSelection sinks;
   alerts::FloodControlOptions flood;  // [alerts] digest_threshold
   Scheduler::Intervals intervals;     // [schedule] <family>_interval, or interval
+  // [schedule] full_read_every, watermark_overlap: the daemon's incremental cycles.
+  engine::CycleState::Options state;
+  // [schedule] sweep_bytes_per_second, full_sweep (the period is the daemon's, per cycle).
+  engine::FixitySweepBudget sweep;
   std::chrono::seconds alertmanager_resend{300};
   // The senders of the configured sinks; `senders` maps sink names to them.
   std::shared_ptr<const sinks::AlertmanagerSender> alertmanager;
