@@ -4,6 +4,7 @@
 // do not flap when families share or do not share a cycle, and a cycle whose alerts could not
 // be written counted as failed (a full disk), with the deviation it missed alerted once the disk
 // is freed.
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <set>
@@ -69,10 +70,9 @@ class Alertmanager {
            RunCommand({"curl", "--version"}).exit_code == 0;
   }
 
+  Alertmanager() : port_(FreeLoopbackPort().value_or(0)) {}
+
   std::string Start(const std::filesystem::path& dir) {
-    if (port_ == 0) {
-      port_ = FreeLoopbackPort().value_or(0);
-    }
     const auto config = dir / "am.yml";
     WriteFile(config,
               "route:\n  receiver: none\n  group_wait: 1s\n  group_interval: 1s\n"
@@ -121,7 +121,7 @@ class Alertmanager {
 
  private:
   Background process_;
-  int port_ = 0;
+  int port_;
   int starts_ = 0;
 };
 
@@ -386,17 +386,27 @@ TEST_F(DaemonService, AFullDiskFailsTheCycleAndTheMissedDeviationIsAlertedAfterw
 namespace arkivvakt {
 namespace {
 
-// The webhook receiver down while deviations keep appearing: the outbox holds one message per
-// change (retries do not add rows), the API answers as fast as ever, and when the receiver comes
-// back every notification is delivered.
+// The webhook receiver and Alertmanager down while deviations keep appearing: the outbox holds
+// one message per change (retries do not add rows), the API answers as fast as ever, and when
+// the receivers come back every notification is delivered and Alertmanager gets every open
+// alert. ARKIVVAKT_OUTAGE_SECONDS sets the outage (default 10; bench/receiver_outage.sh runs
+// longer ones).
 TEST_F(DaemonService, AReceiverDownDelaysNothingElseAndGetsEverythingOnReturn) {
+  const char* outage_env = std::getenv("ARKIVVAKT_OUTAGE_SECONDS");
+  const std::chrono::seconds outage(outage_env != nullptr ? std::max(1, std::atoi(outage_env))
+                                                          : 10);
   WebhookReceiver hook(dir_.path());  // configured, not started: down
+  Alertmanager am;                    // likewise
+  const bool with_am = Alertmanager::Available();
   const auto secret = dir_.path() / "webhook.secret";
   WriteFile(secret, "integration-test-webhook-key\n");
   std::filesystem::permissions(
       secret, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   Append(Config(), "[schedule]\ninterval = \"1s\"\n[alerts.webhook]\nurl = \"" + hook.Url() +
-                       "\"\nsecret_file = \"" + secret.string() + "\"\n");
+                       "\"\nsecret_file = \"" + secret.string() + "\"\n" +
+                       (with_am ? "[alerts.alertmanager]\nurl = \"" + am.Url("") +
+                                      "\"\nresend_interval = \"10s\"\n"
+                                : std::string()));
   DaemonProcess d;
   StartDaemon(d);
   ASSERT_TRUE(WaitForCycle()) << d.Log();
@@ -413,10 +423,10 @@ TEST_F(DaemonService, AReceiverDownDelaysNothingElseAndGetsEverythingOnReturn) {
   std::this_thread::sleep_for(3s);
   const int rows = outbox_rows();
   ASSERT_GT(rows, 0);
-  // Ten seconds of failed deliveries and cycles every second: no new rows, and the API is
+  // The outage: failed deliveries and cycles every second; no new rows, and the API is
   // unaffected.
   std::chrono::steady_clock::duration slowest{0};
-  const auto until = std::chrono::steady_clock::now() + 10s;
+  const auto until = std::chrono::steady_clock::now() + outage;
   while (std::chrono::steady_clock::now() < until) {
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(HttpRequest(port_, "GET", "/api/v1/alerts?limit=100", archivist_).status, 200);
@@ -427,6 +437,13 @@ TEST_F(DaemonService, AReceiverDownDelaysNothingElseAndGetsEverythingOnReturn) {
   EXPECT_LT(slowest, 1s) << "the API waited for the receiver or the cycles";
 
   ASSERT_EQ(hook.Start(), "");
+  const auto hook_back = std::chrono::steady_clock::now();
+  if (with_am) {
+    ASSERT_EQ(am.Start(dir_.path()), "");
+  }
+  const auto am_back = std::chrono::steady_clock::now();
+  // Capped exponential backoff: a message is retried at most 10 minutes after its last try.
+  const std::chrono::milliseconds delivery_bound = outage > 60s ? 11min : 90s;
   EXPECT_TRUE(WaitUntil(
       [&] {
         std::size_t delivered = 0;
@@ -437,12 +454,29 @@ TEST_F(DaemonService, AReceiverDownDelaysNothingElseAndGetsEverythingOnReturn) {
             {"sqlite3", db.string(), "SELECT count(*) FROM outbox WHERE delivered_at IS NULL;"});
         return delivered > 0 && std::atoi(r.out.c_str()) == 0;
       },
-      90s))
+      delivery_bound))
       << "not everything was delivered after the receiver came back\n"
       << d.Log();
-  std::cout << "[ receiver down ] " << rows << " outbox rows held steady; slowest API answer "
+  const auto delivered_after = std::chrono::steady_clock::now() - hook_back;
+  if (with_am) {
+    const std::set<std::string> open = OpenAlertIds();
+    EXPECT_TRUE(WaitUntil([&] { return am.ActiveAlertIds() == open; }, 90s))
+        << am.ActiveAlertIds().size() << " of " << open.size() << " alerts in Alertmanager";
+  }
+  const auto am_after = std::chrono::steady_clock::now() - am_back;
+  std::cout << "[ receivers down " << outage.count() << " s ] " << rows
+            << " outbox rows held steady; slowest API answer "
             << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count()
-            << " ms; everything delivered on return\n";
+            << " ms; everything delivered "
+            << std::chrono::duration_cast<std::chrono::seconds>(delivered_after).count()
+            << " s after the webhook returned"
+            << (with_am
+                    ? ", Alertmanager had every open alert " +
+                          std::to_string(
+                              std::chrono::duration_cast<std::chrono::seconds>(am_after).count()) +
+                          " s after it was ready"
+                    : std::string(" (no Alertmanager installed)"))
+            << "\n";
   Stop(d);
 }
 
