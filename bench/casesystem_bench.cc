@@ -16,8 +16,8 @@
 
 #include <libpq-fe.h>
 
-#include "casesystem/postgres_loader.h"
 #include "casesystem/source.h"
+#include "demo/postgres_loader.h"
 
 #include <unistd.h>
 
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     PQclear(r);
     PQfinish(conn);
     const auto start = Clock::now();
-    const auto loaded = arkivvakt::casesystem::LoadCsvIntoPostgres(dsn, dir);
+    const auto loaded = arkivvakt::demo::LoadCsvIntoPostgres(dsn, dir);
     const double load_s = std::chrono::duration<double>(Clock::now() - start).count();
     if (!loaded.ok()) {
       std::fprintf(stderr, "load: %s\n", loaded.error().message.c_str());

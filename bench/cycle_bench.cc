@@ -35,16 +35,16 @@
 #include <string>
 #include <vector>
 
-#include "casesystem/postgres_loader.h"
 #include "casesystem/row_decoder.h"
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/allocator.h"
 #include "common/clock.h"
 #include "common/xml.h"
+#include "demo/municipality.h"
+#include "demo/postgres_loader.h"
 #include "engine/cycle.h"
 #include "engine/cycle_state.h"
-#include "engine/municipality.h"
 #include "store/store.h"
 #include "support/finding_lines.h"
 #include "support/postgres_cluster.h"
@@ -126,7 +126,7 @@ int IncrementalCycles(const std::filesystem::path& dir, std::size_t n,
     return 2;
   }
   auto l0 = std::chrono::steady_clock::now();
-  if (Status loaded = casesystem::LoadCsvIntoPostgres(conninfo, dir / "fagsystem"); !loaded.ok()) {
+  if (Status loaded = demo::LoadCsvIntoPostgres(conninfo, dir / "fagsystem"); !loaded.ok()) {
     std::cerr << "incremental: " << loaded.error().message << "\n";
     return 2;
   }
@@ -273,7 +273,7 @@ int main(int argc, char** argv) {
       std::filesystem::remove(dir / "state.db-wal");
       std::filesystem::remove(dir / "state.db-shm");
     }
-    engine::MunicipalityOptions mo;
+    demo::MunicipalityOptions mo;
     mo.dir = dir;
     mo.mapper = (n + 2) / 3;
     mo.metadata_only = true;
@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
       if (reuse) {
         return 0;
       }
-      auto m = engine::GenerateMunicipality(mo);
+      auto m = demo::GenerateMunicipality(mo);
       if (!m.ok()) {
         std::cerr << m.error().message << "\n";
         return 2;

@@ -8,8 +8,8 @@
 #   fixity:    validate (1 and 2 hashing threads) on FILES documents of FILE_BYTES  vs  sha256sum
 #   real:      (--shape real) whole-extraction validate on REAL_DOCS documents shaped like a care
 #              archive (log-normal sizes, median 40 KB; 10% scans of 0.2-5 MB; nested and flat
-#              folders; noark5/writer.h DocumentShape::kReal), warm and cold page cache, and the
-#              daemon's sweep (arkivvakt-bench-sweep) vs sha256sum run by xargs, in one process
+#              folders; noark5/testing/writer.h DocumentShape::kReal), warm and cold page cache,
+#              and the daemon's sweep (arkivvakt-bench-sweep) vs sha256sum run by xargs, in one process
 # Needs ../shared/noark5/schemas/v5.0 for the official schemas; the data is generated in $WORK
 # (default: a temp dir, removed after).
 #

@@ -1,5 +1,6 @@
-// arkivvakt-gen-uttrekk: writes a synthetic Noark 5 v5.0 arkivuttrekk (see noark5/writer.h) for
-// scripts, benchmarks and the demo, optionally with named defects and their ground truth.
+// arkivvakt-gen-uttrekk: writes a synthetic Noark 5 v5.0 arkivuttrekk (see
+// noark5/testing/writer.h) for scripts, benchmarks and the demo, optionally with named defects and
+// their ground truth.
 //
 //   arkivvakt-gen-uttrekk --dir /tmp/uttrekk --mapper 1000 --defects all
 //       --schema-dir ../shared/noark5/schemas/v5.0 --ground-truth /tmp/uttrekk.truth.json
@@ -12,7 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "noark5/writer.h"
+#include "noark5/testing/writer.h"
 
 namespace {
 

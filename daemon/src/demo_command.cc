@@ -1,6 +1,6 @@
 // arkivvakt demo [--dir DIR] [--schemas DIR] [--mapper N] [--check-only] [--format text|json]
 //
-// Creates a demo municipality (engine/municipality.h) — a case system export, a Noark 5 v5.0
+// Creates a demo municipality (demo/municipality.h) — a case system export, a Noark 5 v5.0
 // arkivuttrekk with PDF documents, some of them signed, a trust store, a configuration, and a
 // ground truth listing every injected deviation — then runs one check cycle on it, exactly as
 // `arkivvakt check --config DIR/arkivvakt.toml` would with --check-only, or else starts the daemon
@@ -12,12 +12,12 @@
 
 #include <openssl/rand.h>
 
-#include "casesystem/postgres_loader.h"
 #include "check_command.h"
 #include "commands.h"
 #include "common/clock.h"
 #include "common/sha256.h"
-#include "engine/municipality.h"
+#include "demo/municipality.h"
+#include "demo/postgres_loader.h"
 #include "service/daemon.h"
 
 #include <sys/stat.h>
@@ -113,14 +113,14 @@ int RunDemo(const DemoArgs& args) {
                 << " exists, is not empty and holds no demo; choose another --dir\n";
       return kExitError;
     }
-    engine::MunicipalityOptions o;
+    demo::MunicipalityOptions o;
     o.dir = root;
     o.mapper = args.mapper;
     o.today = Today();
     if (!args.schemas.empty()) {
       o.schema_dir = args.schemas;
     }
-    auto made = engine::GenerateMunicipality(o);
+    auto made = demo::GenerateMunicipality(o);
     if (!made.ok()) {
       std::cerr << "arkivvakt demo: " << made.error().message << '\n';
       return kExitError;
@@ -134,8 +134,7 @@ int RunDemo(const DemoArgs& args) {
                   << ": cannot read a PostgreSQL connection string\n";
         return kExitError;
       }
-      if (Status loaded = casesystem::LoadCsvIntoPostgres(dsn, made->casesystem_dir);
-          !loaded.ok()) {
+      if (Status loaded = demo::LoadCsvIntoPostgres(dsn, made->casesystem_dir); !loaded.ok()) {
         std::cerr << "arkivvakt demo: " << loaded.error().message << '\n';
         return kExitError;
       }

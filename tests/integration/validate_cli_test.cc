@@ -3,7 +3,7 @@
 #include <boost/json/src.hpp>  // header-only Boost.JSON, compiled once for this test binary
 #include <gtest/gtest.h>
 
-#include "noark5/writer.h"
+#include "noark5/testing/writer.h"
 #include "support/test_paths.h"
 
 namespace arkivvakt {

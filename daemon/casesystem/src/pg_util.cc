@@ -1,4 +1,4 @@
-#include "pg_util.h"
+#include "casesystem/pg_util.h"
 
 #include <chrono>
 #include <cstdio>

@@ -8,9 +8,9 @@
 
 #include <libpq-fe.h>
 
+#include "casesystem/pg_util.h"
 #include "casesystem/row_decoder.h"
 #include "casesystem/source.h"
-#include "pg_util.h"
 
 namespace arkivvakt::casesystem {
 

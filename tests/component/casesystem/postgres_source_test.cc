@@ -15,8 +15,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "casesystem/postgres_loader.h"
 #include "casesystem/source.h"
+#include "demo/postgres_loader.h"
 #include "support/postgres_cluster.h"
 #include "support/test_paths.h"
 
@@ -29,6 +29,7 @@ using arkivvakt::testing::WriteFile;
 using checks::CaseDocument;
 using checks::CaseEvent;
 using checks::Timestamp;
+using demo::LoadCsvIntoPostgres;
 using ::testing::HasSubstr;
 using ::testing::Not;
 

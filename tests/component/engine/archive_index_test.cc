@@ -13,9 +13,9 @@
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/clock.h"
+#include "demo/municipality.h"
 #include "engine/archive_records.h"
 #include "engine/cycle.h"
-#include "engine/municipality.h"
 #include "store/store.h"
 #include "support/test_paths.h"
 
@@ -23,6 +23,9 @@ namespace arkivvakt::engine {
 namespace {
 
 using arkivvakt::testing::TempDir;
+using demo::GenerateMunicipality;
+using demo::Municipality;
+using demo::MunicipalityOptions;
 
 std::vector<std::string> Keys(const std::vector<Finding>& findings) {
   std::vector<std::string> keys;

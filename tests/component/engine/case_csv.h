@@ -1,4 +1,4 @@
-// The generated municipality's case-system CSV files (engine/municipality.h) as rows of cells,
+// The generated municipality's case-system CSV files (demo/municipality.h) as rows of cells,
 // for tests that change the case system between cycles: read with the adapters' RFC 4180
 // reader, written back quoted where needed.
 #pragma once

@@ -19,9 +19,9 @@
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/clock.h"
+#include "demo/municipality.h"
 #include "engine/cycle.h"
 #include "engine/cycle_state.h"
-#include "engine/municipality.h"
 #include "signing/trust_store.h"
 #include "store/store.h"
 #include "support/finding_lines.h"
@@ -36,6 +36,9 @@ using case_csv::Column;
 using case_csv::Csv;
 using case_csv::ReadCsv;
 using case_csv::WriteCsv;
+using demo::GenerateMunicipality;
+using demo::Municipality;
+using demo::MunicipalityOptions;
 
 const std::vector<std::string> kFamilies = {"REC",   "FIX", "LOCK", "SIG", "RET",
                                             "SHRED", "DL",  "ACC",  "N5"};

@@ -19,8 +19,8 @@
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/clock.h"
+#include "demo/municipality.h"
 #include "engine/cycle.h"
-#include "engine/municipality.h"
 #include "store/store.h"
 #include "support/finding_lines.h"
 #include "support/test_paths.h"
@@ -33,6 +33,9 @@ using case_csv::Column;
 using case_csv::Csv;
 using case_csv::ReadCsv;
 using case_csv::WriteCsv;
+using demo::GenerateMunicipality;
+using demo::Municipality;
+using demo::MunicipalityOptions;
 
 class IncrementalCycle : public ::testing::Test {
  protected:

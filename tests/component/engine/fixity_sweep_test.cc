@@ -12,15 +12,18 @@
 #include <gtest/gtest.h>
 
 #include "casesystem/source.h"
+#include "demo/municipality.h"
 #include "engine/archive_records.h"
 #include "engine/cycle.h"
-#include "engine/municipality.h"
 #include "support/test_paths.h"
 
 namespace arkivvakt::engine {
 namespace {
 
 using arkivvakt::testing::TempDir;
+using demo::GenerateMunicipality;
+using demo::Municipality;
+using demo::MunicipalityOptions;
 using std::chrono::hours;
 using std::chrono::seconds;
 

@@ -1,7 +1,7 @@
-// End to end over a generated municipality (engine/municipality.h): one check cycle with the
+// End to end over a generated municipality (demo/municipality.h): one check cycle with the
 // real CSV case system, the real Noark 5 extraction, real PAdES signatures and the real SQLite
 // store must find every injected deviation with the right id and subject, and nothing else.
-#include "engine/municipality.h"
+#include "demo/municipality.h"
 
 #include <algorithm>
 #include <chrono>
@@ -13,10 +13,10 @@
 #include <gtest/gtest.h>
 
 #include "case_csv.h"
-#include "casesystem/postgres_loader.h"
 #include "casesystem/source.h"
 #include "checks/rule_pack.h"
 #include "common/clock.h"
+#include "demo/postgres_loader.h"
 #include "engine/cycle.h"
 #include "signing/trust_store.h"
 #include "store/store.h"
@@ -29,6 +29,11 @@ namespace {
 
 using arkivvakt::testing::SharedPath;
 using arkivvakt::testing::TempDir;
+using demo::ExpectedFinding;
+using demo::GenerateMunicipality;
+using demo::Matches;
+using demo::Municipality;
+using demo::MunicipalityOptions;
 
 struct Scored {
   std::vector<std::string> missed;      // expected, not found
@@ -168,7 +173,7 @@ TEST_F(MunicipalityCycle, TheSameCaseSystemInPostgreSqlGivesTheSameFindings) {
   ASSERT_NE(pg, nullptr) << why;
   const std::string conninfo = pg->CreateDatabase("municipality", &why);
   ASSERT_FALSE(conninfo.empty()) << why;
-  ASSERT_TRUE(casesystem::LoadCsvIntoPostgres(conninfo, m_.casesystem_dir).ok());
+  ASSERT_TRUE(demo::LoadCsvIntoPostgres(conninfo, m_.casesystem_dir).ok());
   casesystem::PostgresSourceOptions po;
   po.conninfo = conninfo;
   auto pg_source = casesystem::MakePostgresSource(po);

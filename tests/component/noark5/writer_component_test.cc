@@ -16,7 +16,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "common/xml.h"
-#include "noark5/writer.h"
+#include "noark5/testing/writer.h"
 #include "support/test_paths.h"
 
 namespace arkivvakt::noark5 {

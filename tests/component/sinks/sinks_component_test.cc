@@ -19,7 +19,7 @@
 #include "alerts/cycle.h"
 #include "alerts/payload.h"
 #include "common/log.h"
-#include "noark5/writer.h"
+#include "noark5/testing/writer.h"
 #include "sinks/http_client.h"
 #include "sinks/outbox_worker.h"
 #include "sinks/senders.h"

@@ -17,6 +17,7 @@
 #include "alerts/cycle.h"
 #include "alerts/notification.h"
 #include "store/store.h"
+#include "store/testing/fault_injection.h"
 #include "store_backend.h"
 #include "support/test_paths.h"
 #include "test_pki.h"

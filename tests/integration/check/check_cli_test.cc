@@ -4,8 +4,8 @@
 #include <boost/json/src.hpp>  // header-only Boost.JSON, compiled once for this test binary
 #include <gtest/gtest.h>
 
-#include "engine/municipality.h"
-#include "noark5/writer.h"
+#include "demo/municipality.h"
+#include "noark5/testing/writer.h"
 #include "support/postgres_cluster.h"
 #include "support/test_paths.h"
 
@@ -145,11 +145,11 @@ TEST_F(CheckCli, ConfigurationAndInputErrorsExitTwo) {
 class CheckCliWithoutTrust : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine::MunicipalityOptions o;
+    demo::MunicipalityOptions o;
     o.dir = dir_.path() / "unsigned";
     o.mapper = 40;
     o.metadata_only = true;  // no signed documents, no writer defects
-    auto made = engine::GenerateMunicipality(o);
+    auto made = demo::GenerateMunicipality(o);
     ASSERT_TRUE(made.ok()) << made.error().message;
     config_ = made->config;
     std::string text = ReadFile(config_);

@@ -1,6 +1,6 @@
 // Unit tests of the Noark 5 generator: names, determinism, counts, ground truth, option errors.
 // Schema validity and the defect oracle are in tests/component/noark5/writer_component_test.cc.
-#include "noark5/writer.h"
+#include "noark5/testing/writer.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "noark5/arkivstruktur.h"
-#include "noark5/writer.h"
+#include "noark5/testing/writer.h"
 #include "support/test_paths.h"
 
 namespace arkivvakt::noark5 {

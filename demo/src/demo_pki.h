@@ -9,7 +9,7 @@
 
 #include "common/result.h"
 
-namespace arkivvakt::engine {
+namespace arkivvakt::demo {
 
 struct DemoSigner {
   std::string key_pem;
@@ -25,4 +25,4 @@ struct DemoPki {
 
 Result<DemoPki> CreateDemoPki();
 
-}  // namespace arkivvakt::engine
+}  // namespace arkivvakt::demo

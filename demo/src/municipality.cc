@@ -1,4 +1,4 @@
-#include "engine/municipality.h"
+#include "demo/municipality.h"
 
 #include <algorithm>
 #include <fstream>
@@ -13,11 +13,11 @@
 #include "common/json_string.h"
 #include "demo_pki.h"
 #include "engine/archive_records.h"
-#include "noark5/writer.h"
+#include "noark5/testing/writer.h"
 #include "signing/pdf_writer.h"
 #include "signing/signer.h"
 
-namespace arkivvakt::engine {
+namespace arkivvakt::demo {
 
 namespace {
 
@@ -219,7 +219,7 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
   }
   ARKIVVAKT_RETURN_IF_ERROR(sign_status);
 
-  auto records = ReadArchiveRecords(m.archive_dir);
+  auto records = engine::ReadArchiveRecords(m.archive_dir);
   if (!records.ok()) {
     return records.error();
   }
@@ -525,4 +525,4 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options) {
   return m;
 }
 
-}  // namespace arkivvakt::engine
+}  // namespace arkivvakt::demo

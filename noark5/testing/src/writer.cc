@@ -1,4 +1,4 @@
-#include "noark5/writer.h"
+#include "noark5/testing/writer.h"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,7 @@
-// Loads a CSV case-system export (case_documents.csv, case_events.csv; csv_reader.h) into
-// PostgreSQL, so that the demo municipality and the benchmarks can put a generated case system
-// behind the PostgreSQL source (source.h).
+// Loads a CSV case-system export (case_documents.csv, case_events.csv; casesystem/csv_reader.h)
+// into PostgreSQL, so that the demo municipality, the tests and the benchmarks can put a
+// generated case system behind the PostgreSQL source (casesystem/source.h). Part of
+// arkivvakt::demo: production libraries must not link it.
 //
 // Creates the tables case_documents and case_events when they do not exist, with a column per
 // contract column (checks/case_model.h) typed by what it holds: timestamptz for instants,
@@ -29,8 +30,8 @@
 
 #include "common/result.h"
 
-namespace arkivvakt::casesystem {
+namespace arkivvakt::demo {
 
 Status LoadCsvIntoPostgres(const std::string& conninfo, const std::filesystem::path& export_dir);
 
-}  // namespace arkivvakt::casesystem
+}  // namespace arkivvakt::demo

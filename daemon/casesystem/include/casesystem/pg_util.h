@@ -1,6 +1,7 @@
-// libpq helpers shared by the PostgreSQL source and loader (private to arkivvakt::casesystem):
+// libpq helpers shared by the PostgreSQL source and the demo's CSV loader (demo/postgres_loader.h):
 // owning handles, connecting with the session settings the readers rely on, and error messages
-// that carry neither the conninfo's password nor data the server quotes.
+// that carry neither the conninfo's password nor data the server quotes. Includes <libpq-fe.h>:
+// only code that links libpq itself (PostgreSQL::PostgreSQL) can include it.
 //
 // Thread-safety: none needed (free functions; handles are used by one thread).
 #pragma once

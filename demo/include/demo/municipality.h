@@ -1,10 +1,12 @@
 // The demo municipality: a synthetic case system and archive that agree except for a known set of
 // injected deviations, with the ground truth listing each one. `arkivvakt demo` runs the
 // daemon on it; the end-to-end tests measure precision and recall of a check cycle against it.
+// Part of arkivvakt::demo: production libraries must not link it.
 //
 // Layout under `dir`:
-//   arkiv/                 a Noark 5 v5.0 arkivuttrekk (noark5/writer.h) with PDF documents, some
-//                          of them PAdES-signed by a demo PKI (elektroniskSignatur recorded)
+//   arkiv/                 a Noark 5 v5.0 arkivuttrekk (noark5/testing/writer.h) with PDF
+//                          documents, some of them PAdES-signed by a demo PKI (elektroniskSignatur
+//                          recorded)
 //   fagsystem/             case_documents.csv and case_events.csv (DESIGN.md §4)
 //   trust/root.pem         the demo PKI's trusted root
 //   arkivvakt.toml         a configuration for `check` and `run` on all of it (SQLite store in
@@ -41,7 +43,7 @@
 #include "common/finding.h"
 #include "common/result.h"
 
-namespace arkivvakt::engine {
+namespace arkivvakt::demo {
 
 struct MunicipalityOptions {
   std::filesystem::path dir;  // created; must be empty if it exists
@@ -78,4 +80,4 @@ Result<Municipality> GenerateMunicipality(const MunicipalityOptions& options);
 // True when `finding` is what `expected` describes (same check; every non-empty id equal).
 bool Matches(const ExpectedFinding& expected, const Finding& finding);
 
-}  // namespace arkivvakt::engine
+}  // namespace arkivvakt::demo

@@ -1,4 +1,4 @@
-#include "casesystem/postgres_loader.h"
+#include "demo/postgres_loader.h"
 
 #include <array>
 #include <cstddef>
@@ -11,13 +11,23 @@
 
 #include "casesystem/csv.h"
 #include "casesystem/csv_reader.h"
+#include "casesystem/pg_util.h"
 #include "casesystem/row_decoder.h"
 #include "common/text.h"
-#include "pg_util.h"
 
-namespace arkivvakt::casesystem {
+namespace arkivvakt::demo {
 
 namespace {
+
+namespace pg = casesystem::pg;
+using casesystem::CellKind;
+using casesystem::CsvRecord;
+using casesystem::CsvRecordReader;
+using casesystem::DocumentCellKinds;
+using casesystem::EventCellKinds;
+using casesystem::kDocumentsFileName;
+using casesystem::kEventsFileName;
+using casesystem::MapColumns;
 
 std::string_view SqlType(CellKind kind) {
   switch (kind) {
@@ -212,4 +222,4 @@ Status LoadCsvIntoPostgres(const std::string& conninfo, const std::filesystem::p
   return pg::Exec(c, "COMMIT", PGRES_COMMAND_OK, "COMMIT", conninfo);
 }
 
-}  // namespace arkivvakt::casesystem
+}  // namespace arkivvakt::demo

@@ -1,6 +1,8 @@
-#include <utility>
+// FaultInjectingConnection (store/testing/fault_injection.h).
+#include "store/testing/fault_injection.h"
 
-#include "store/sql.h"
+#include <string>
+#include <utility>
 
 namespace arkivvakt::store {
 

@@ -9,7 +9,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace arkivvakt::engine {
+namespace arkivvakt::demo {
 
 namespace {
 
@@ -149,4 +149,4 @@ Result<DemoPki> CreateDemoPki() {
   return pki;
 }
 
-}  // namespace arkivvakt::engine
+}  // namespace arkivvakt::demo

@@ -2,7 +2,8 @@
 // (arkivuttrekk.xml, arkivstruktur.xml, endringslogg.xml, loependeJournal.xml,
 // offentligJournal.xml, dokumenter/<n>.pdf) with correct checksums, and can inject named defects
 // whose exact location it returns as ground truth. It exists for test fixtures, benchmarks and
-// the demo; it never reads an archive.
+// the demo; it never reads an archive. Target arkivvakt::noark5_testing: production libraries
+// must not link it.
 //
 // Content: one arkiv for a synthetic municipality ("Fjordvik kommune"), `arkivdeler` arkivdeler
 // (consecutive three-year periods ending two years before `today`, each with kassasjon «Bevares»
