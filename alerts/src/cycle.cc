@@ -216,18 +216,23 @@ Result<CycleOutcome> ApplyCycle(AlertStore& alerts, OutboxStore& outbox,
     }
     return {};
   };
-  const Status applied = apply();
-
-  const std::vector<Notification> planned = PlanNotifications(changes, flood);
-  outcome.notifications = static_cast<std::int64_t>(planned.size());
-  Result<std::int64_t> enqueued = EnqueueNotifications(outbox, planned, sinks, at);
-  if (!applied.ok()) {
-    return applied.error();
+  // The alerts and their notifications in one transaction: a crash between saving an opening and
+  // enqueueing its notification would lose the notification for good (the next cycle sees the
+  // alert as already open).
+  const Status written = alerts.Atomically([&]() -> Status {
+    ARKIVVAKT_RETURN_IF_ERROR(apply());
+    const std::vector<Notification> planned = PlanNotifications(changes, flood);
+    outcome.notifications = static_cast<std::int64_t>(planned.size());
+    Result<std::int64_t> enqueued = EnqueueNotifications(outbox, planned, sinks, at);
+    if (!enqueued.ok()) {
+      return enqueued.error();
+    }
+    outcome.messages_enqueued = *enqueued;
+    return {};
+  });
+  if (!written.ok()) {
+    return written.error();
   }
-  if (!enqueued.ok()) {
-    return enqueued.error();
-  }
-  outcome.messages_enqueued = *enqueued;
   return outcome;
 }
 

@@ -29,6 +29,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -155,6 +156,12 @@ std::string SeenAgainIdsDigest(std::span<const std::int64_t> ascending_ids);
 class AlertStore {
  public:
   virtual ~AlertStore() = default;
+
+  // Runs `body` so that everything it writes through this store — and through an OutboxStore
+  // that is the same object — commits together or not at all: a process killed half-way leaves
+  // none of it. The operations below join the enclosing transaction instead of committing on
+  // their own. The default runs `body` as it is (stores without transactions).
+  virtual Status Atomically(const std::function<Status()>& body) { return body(); }
 
   // Writes `alert` (inserting it when alert.id == 0, then setting alert.id) and appends
   // `new_events` (the tail of alert.history produced since it was loaded) to its history, plus

@@ -22,11 +22,12 @@
 // `alertmanager_batch` alerts per message, the webhook one message per notification
 // (WebhookOutboxPayload), the journal one message per notification (EncodeJournalRecord).
 //
-// Atomicity: each changed alert is saved in its own store transaction (with its audit entries),
-// the unchanged ones together in one; the notifications follow. When saving fails half-way, the
-// notifications for what was saved are still enqueued before the error is returned, and the
-// next cycle finishes the rest. ApplyCycle fails (returns the store's error) when ANY read,
-// alert write or outbox enqueue failed, so the caller can count the cycle as failed.
+// Atomicity: the whole cycle — every alert written, its audit entries, the sightings and the
+// notifications — is one AlertStore::Atomically transaction (`alerts` and `outbox` are the same
+// store in the daemon): a crash or a failed write leaves none of it, and the next cycle does it
+// all again, so no opening is ever saved without its notification. ApplyCycle fails (returns
+// the store's error) when ANY read, alert write or outbox enqueue failed, so the caller can
+// count the cycle as failed.
 //
 // Thread-safety: functions over the caller's stores; use them from one thread per store.
 // Errors: the stores' errors are passed on; kInvalidArgument for a bad request from a person

@@ -83,10 +83,17 @@ Result<std::int64_t> NextId(SqlConnection& db, std::string_view sql,
 }
 
 // Runs `body` in a write transaction; rolls back on any error.
+// Inside Store::Atomically (`depth` > 0) it joins the enclosing transaction instead, which then
+// commits or rolls back everything.
 template <class T, class F>
-Result<T> InTransaction(SqlConnection& db, F&& body) {
+Result<T> InTransaction(SqlConnection& db, int& depth, F&& body) {
+  if (depth > 0) {
+    return body();
+  }
   ARKIVVAKT_RETURN_IF_ERROR(db.Begin());
+  depth = 1;
   Result<T> r = body();
+  depth = 0;
   if (!r.ok()) {
     static_cast<void>(db.Rollback());
     return r;
@@ -290,7 +297,7 @@ Result<int> Store::SchemaVersion() {
 // ---- runs
 
 Result<std::int64_t> Store::BeginRun(checks::Timestamp at) {
-  return InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
+  return InTransaction<std::int64_t>(*db_, transaction_depth_, [&]() -> Result<std::int64_t> {
     std::int64_t id = 0;
     ARKIVVAKT_ASSIGN(id, NextId(*db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM runs"));
     ARKIVVAKT_RETURN_IF_ERROR(
@@ -307,7 +314,7 @@ Result<std::int64_t> Store::BeginRun(checks::Timestamp at) {
 
 Status Store::EndRun(std::int64_t id, checks::Timestamp at, checks::RunOutcome outcome,
                      const std::vector<checks::CheckCount>& counts) {
-  return InTransaction<void>(*db_, [&]() -> Status {
+  return InTransaction<void>(*db_, transaction_depth_, [&]() -> Status {
     auto updated = Q(*db_,
                      "UPDATE runs SET ended_at = $2, outcome = $3 WHERE id = $1 AND ended_at IS "
                      "NULL RETURNING id",
@@ -368,7 +375,7 @@ Result<std::vector<checks::RunRecord>> Store::RecentRuns(int limit) {
 // ---- baselines
 
 Result<bool> Store::RecordBaseline(const checks::Baseline& b) {
-  return InTransaction<bool>(*db_, [&]() -> Result<bool> {
+  return InTransaction<bool>(*db_, transaction_depth_, [&]() -> Result<bool> {
     auto existing = Q(*db_, "SELECT 1 FROM baselines WHERE document_key = $1", {b.document_key});
     if (!existing.ok()) {
       return existing.error();
@@ -500,7 +507,7 @@ Result<std::uint64_t> Store::RecordBaselines(std::span<const checks::Baseline> b
   }
   std::sort(sorted.begin(), sorted.end(),
             [](const auto* a, const auto* b) { return a->document_key < b->document_key; });
-  return InTransaction<std::uint64_t>(*db_, [&]() -> Result<std::uint64_t> {
+  return InTransaction<std::uint64_t>(*db_, transaction_depth_, [&]() -> Result<std::uint64_t> {
     const std::int64_t before_count = [&]() -> std::int64_t {
       auto rows = Q(*db_, "SELECT COUNT(*) FROM baselines");
       if (!rows.ok() || rows->empty()) {
@@ -572,40 +579,45 @@ Result<std::uint64_t> Store::RecordBaselines(std::span<const checks::Baseline> b
 // (ProcessMayBeRunning), inside the write transaction, so two starting processes of one node
 // cannot both close a run.
 Result<std::vector<std::int64_t>> Store::CloseInterruptedRuns(checks::Timestamp at) {
-  return InTransaction<std::vector<std::int64_t>>(*db_, [&]() -> Result<std::vector<std::int64_t>> {
-    auto rows = Q(*db_,
-                  "SELECT id, node, instance FROM runs WHERE ended_at IS NULL AND node IN ($1, "
-                  "'') ORDER BY id",
-                  {run_owner_.node});
-    if (!rows.ok()) {
-      return rows.error();
-    }
-    std::vector<std::int64_t> closed;
-    const std::string outcome(checks::RunOutcomeName(checks::RunOutcome::kInterrupted));
-    for (const SqlRow& row : *rows) {
-      std::int64_t id = 0;
-      ARKIVVAKT_ASSIGN(id, Int(row[0], "runs.id"));
-      const std::string node = row[1].value_or("");
-      const std::string instance = row[2].value_or("");
-      if (!node.empty() && (instance == run_owner_.instance || ProcessMayBeRunning(instance))) {
-        continue;
-      }
-      ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
-                                     "UPDATE runs SET ended_at = $2, outcome = $3 WHERE id = $1",
-                                     {Num(id), Num(at), outcome}));
-      ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(
-          *db_, "run.ended", AuditBody().Add("run", id).Add("outcome", outcome).Add("findings", 0),
-          at));
-      closed.push_back(id);
-    }
-    return closed;
-  });
+  return InTransaction<std::vector<std::int64_t>>(
+      *db_, transaction_depth_, [&]() -> Result<std::vector<std::int64_t>> {
+        auto rows = Q(*db_,
+                      "SELECT id, node, instance FROM runs WHERE ended_at IS NULL AND node IN ($1, "
+                      "'') ORDER BY id",
+                      {run_owner_.node});
+        if (!rows.ok()) {
+          return rows.error();
+        }
+        std::vector<std::int64_t> closed;
+        const std::string outcome(checks::RunOutcomeName(checks::RunOutcome::kInterrupted));
+        for (const SqlRow& row : *rows) {
+          std::int64_t id = 0;
+          ARKIVVAKT_ASSIGN(id, Int(row[0], "runs.id"));
+          const std::string node = row[1].value_or("");
+          const std::string instance = row[2].value_or("");
+          if (!node.empty() && (instance == run_owner_.instance || ProcessMayBeRunning(instance))) {
+            continue;
+          }
+          ARKIVVAKT_RETURN_IF_ERROR(
+              Exec(*db_, "UPDATE runs SET ended_at = $2, outcome = $3 WHERE id = $1",
+                   {Num(id), Num(at), outcome}));
+          ARKIVVAKT_RETURN_IF_ERROR(AuditInTransaction(
+              *db_, "run.ended",
+              AuditBody().Add("run", id).Add("outcome", outcome).Add("findings", 0), at));
+          closed.push_back(id);
+        }
+        return closed;
+      });
 }
 
 // ---- alerts
 
+Status Store::Atomically(const std::function<Status()>& body) {
+  return InTransaction<void>(*db_, transaction_depth_, body);
+}
+
 Status Store::SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events) {
-  auto saved = InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
+  auto saved = InTransaction<std::int64_t>(*db_, transaction_depth_, [&]() -> Result<std::int64_t> {
     std::int64_t id = alert.id;
     std::vector<SqlValue> params = {std::string{},
                                     alert.key.check,
@@ -808,7 +820,7 @@ Result<std::int64_t> Store::MarkSeenAgain(std::span<const alerts::SeenAgain> see
   if (sorted.empty()) {
     return std::int64_t{0};
   }
-  return InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
+  return InTransaction<std::int64_t>(*db_, transaction_depth_, [&]() -> Result<std::int64_t> {
     // $1 the time, then (id, message) pairs: 2 x 5,000 + 1 parameters, below SQLite's 32,766.
     constexpr std::size_t kSeenAgainRows = 5000;
     const auto sql_for = [](std::size_t rows) {
@@ -861,7 +873,7 @@ Result<std::int64_t> Store::MarkSeenAgain(std::span<const alerts::SeenAgain> see
 // ---- outbox
 
 Result<std::int64_t> Store::Enqueue(std::string_view sink, std::string_view payload, TimePoint at) {
-  return InTransaction<std::int64_t>(*db_, [&]() -> Result<std::int64_t> {
+  return InTransaction<std::int64_t>(*db_, transaction_depth_, [&]() -> Result<std::int64_t> {
     std::int64_t id = 0;
     ARKIVVAKT_ASSIGN(id, NextId(*db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM outbox"));
     ARKIVVAKT_RETURN_IF_ERROR(Exec(*db_,
@@ -904,7 +916,7 @@ Result<std::vector<alerts::OutboxMessage>> Store::DueMessages(TimePoint now, int
 }
 
 Status Store::MarkDelivered(std::int64_t id, TimePoint at) {
-  return InTransaction<void>(*db_, [&]() -> Status {
+  return InTransaction<void>(*db_, transaction_depth_, [&]() -> Status {
     auto updated = Q(*db_,
                      "UPDATE outbox SET delivered_at = $2, attempts = attempts + 1 WHERE id = $1 "
                      "AND delivered_at IS NULL RETURNING id",
@@ -920,7 +932,7 @@ Status Store::MarkDelivered(std::int64_t id, TimePoint at) {
 }
 
 Status Store::MarkFailed(std::int64_t id, std::string_view error, TimePoint next_attempt_at) {
-  return InTransaction<void>(*db_, [&]() -> Status {
+  return InTransaction<void>(*db_, transaction_depth_, [&]() -> Status {
     auto updated = Q(*db_,
                      "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
                      "next_attempt_at = $3 WHERE id = $1 AND delivered_at IS NULL "
@@ -943,52 +955,54 @@ Status Store::MarkFailed(std::int64_t id, std::string_view error, TimePoint next
 // ---- audit log
 
 Result<AuditEntry> Store::Append(std::string_view kind, std::string_view body, TimePoint at) {
-  return InTransaction<AuditEntry>(
-      *db_, [&]() { return AppendInTransaction(*db_, std::string(kind), std::string(body), at); });
+  return InTransaction<AuditEntry>(*db_, transaction_depth_, [&]() {
+    return AppendInTransaction(*db_, std::string(kind), std::string(body), at);
+  });
 }
 
 Result<alerts::Checkpoint> Store::AddCheckpoint(const alerts::CheckpointSigner& sign,
                                                 TimePoint at) {
-  return InTransaction<alerts::Checkpoint>(*db_, [&]() -> Result<alerts::Checkpoint> {
-    auto leaves = Q(*db_, "SELECT leaf_hash FROM audit_log ORDER BY seq");
-    if (!leaves.ok()) {
-      return leaves.error();
-    }
-    alerts::MerkleAccumulator acc;
-    for (const auto& row : *leaves) {
-      const auto d = alerts::ParseDigestHex(row[0].value_or(""));
-      if (!d) {
-        return MakeError(ErrorCode::kParse,
-                         "store: audit_log holds a malformed leaf hash at "
-                         "position " +
-                             Num(acc.size()));
-      }
-      acc.Append(*d);
-    }
-    alerts::Checkpoint cp;
-    cp.origin = origin_;
-    cp.tree_size = acc.size();
-    cp.root_hash = alerts::DigestHex(acc.Root());
-    cp.created_at = at;
-    auto existing = Q(*db_, "SELECT root_hash FROM audit_checkpoints WHERE tree_size = $1",
-                      {Num(cp.tree_size)});
-    if (!existing.ok()) {
-      return existing.error();
-    }
-    if (!existing->empty()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "store: a checkpoint at tree size " + Num(cp.tree_size) + " exists already");
-    }
-    if (sign) {
-      ARKIVVAKT_ASSIGN(cp.signed_xml, sign(alerts::CheckpointXml(cp)));
-    }
-    ARKIVVAKT_RETURN_IF_ERROR(
-        Exec(*db_,
-             "INSERT INTO audit_checkpoints (tree_size, origin, root_hash, "
-             "created_at, signed_xml) VALUES ($1, $2, $3, $4, $5)",
-             {Num(cp.tree_size), cp.origin, cp.root_hash, Num(cp.created_at), cp.signed_xml}));
-    return cp;
-  });
+  return InTransaction<alerts::Checkpoint>(
+      *db_, transaction_depth_, [&]() -> Result<alerts::Checkpoint> {
+        auto leaves = Q(*db_, "SELECT leaf_hash FROM audit_log ORDER BY seq");
+        if (!leaves.ok()) {
+          return leaves.error();
+        }
+        alerts::MerkleAccumulator acc;
+        for (const auto& row : *leaves) {
+          const auto d = alerts::ParseDigestHex(row[0].value_or(""));
+          if (!d) {
+            return MakeError(ErrorCode::kParse,
+                             "store: audit_log holds a malformed leaf hash at "
+                             "position " +
+                                 Num(acc.size()));
+          }
+          acc.Append(*d);
+        }
+        alerts::Checkpoint cp;
+        cp.origin = origin_;
+        cp.tree_size = acc.size();
+        cp.root_hash = alerts::DigestHex(acc.Root());
+        cp.created_at = at;
+        auto existing = Q(*db_, "SELECT root_hash FROM audit_checkpoints WHERE tree_size = $1",
+                          {Num(cp.tree_size)});
+        if (!existing.ok()) {
+          return existing.error();
+        }
+        if (!existing->empty()) {
+          return MakeError(ErrorCode::kInvalidArgument, "store: a checkpoint at tree size " +
+                                                            Num(cp.tree_size) + " exists already");
+        }
+        if (sign) {
+          ARKIVVAKT_ASSIGN(cp.signed_xml, sign(alerts::CheckpointXml(cp)));
+        }
+        ARKIVVAKT_RETURN_IF_ERROR(
+            Exec(*db_,
+                 "INSERT INTO audit_checkpoints (tree_size, origin, root_hash, "
+                 "created_at, signed_xml) VALUES ($1, $2, $3, $4, $5)",
+                 {Num(cp.tree_size), cp.origin, cp.root_hash, Num(cp.created_at), cp.signed_xml}));
+        return cp;
+      });
 }
 
 Result<alerts::AuditSnapshot> Store::ReadAuditLog() {

@@ -743,6 +743,7 @@ TEST_F(StoreTest, LoadsSeenAgainEventsOfEarlierVersions) {
 
 // The daemon counts a cycle as failed when ApplyCycle fails: a failure at any database call of
 // a cycle (reads, each alert's transaction, the bulk sighting, the outbox) must come back.
+// A cycle's alert changes and their notifications commit together (AlertStore::Atomically).
 TEST_F(StoreTest, ApplyCycleFailsWhenAnyDatabaseCallFails) {
   alerts::CycleCoverage coverage;
   coverage.complete_checks = {"LOCK-CHANGED"};
@@ -763,6 +764,7 @@ TEST_F(StoreTest, ApplyCycleFailsWhenAnyDatabaseCallFails) {
                                 "outbox; DELETE FROM audit_log;")
                     .ok());
     ASSERT_TRUE(alerts::ApplyCycle(*store_, *store_, first, coverage, sinks, T0()).ok());
+    const std::string before = Snapshot();
     fault_->FailAt(n);
     auto r = alerts::ApplyCycle(*store_, *store_, second, coverage, sinks, T0() + hours(1));
     if (fault_->injected()) {
@@ -771,6 +773,9 @@ TEST_F(StoreTest, ApplyCycleFailsWhenAnyDatabaseCallFails) {
       if (!r.ok()) {
         EXPECT_EQ(r.error().code, ErrorCode::kIo);
       }
+      // All or nothing: an alert change saved without its notification would never be
+      // notified (the next cycle sees it as already made).
+      EXPECT_EQ(Snapshot(), before) << "a failure at database call " << n << " left a part";
     } else {
       ASSERT_TRUE(r.ok()) << r.error().message;
       EXPECT_EQ(r->seen_again, 3);

@@ -20,6 +20,14 @@ namespace arkivvakt::alerts::testing {
 
 class MemoryAlertStore final : public AlertStore {
  public:
+  // No transactions here (memory): counts the calls, runs `body`.
+  Status Atomically(const std::function<Status()>& body) override {
+    ++atomic_calls_;
+    return body();
+  }
+
+  int atomic_calls() const { return atomic_calls_; }
+
   Status SaveAlert(Alert& alert, const std::vector<AlertEvent>& new_events) override {
     if (save_calls_++ == fail_save_at_) {
       return MakeError(ErrorCode::kIo, "injected");
@@ -172,6 +180,7 @@ class MemoryAlertStore final : public AlertStore {
 
  private:
   std::map<std::int64_t, Alert> alerts_;
+  int atomic_calls_ = 0;
   int save_calls_ = 0;
   int fail_save_at_ = -1;
   int seen_again_calls_ = 0;

@@ -103,6 +103,7 @@ class Store final : public checks::RunStore,
   Result<std::uint64_t> RecordBaselines(std::span<const checks::Baseline> batch) override;
 
   // alerts::AlertStore
+  Status Atomically(const std::function<Status()>& body) override;
   Status SaveAlert(alerts::Alert& alert,
                    const std::vector<alerts::AlertEvent>& new_events) override;
   Result<std::int64_t> MarkSeenAgain(std::span<const alerts::SeenAgain> seen,
@@ -135,6 +136,7 @@ class Store final : public checks::RunStore,
   Store(std::unique_ptr<SqlConnection> connection, std::string origin, checks::RunOwner owner);
 
   std::unique_ptr<SqlConnection> db_;
+  int transaction_depth_ = 0;  // > 0 inside Atomically: operations join its transaction
   std::string origin_;
   checks::RunOwner run_owner_;
 };
