@@ -212,6 +212,12 @@ class OutboxStore {
   virtual Status MarkDelivered(std::int64_t id, TimePoint at) = 0;
   // Counts the attempt, keeps `error` and makes the message due again at `next_attempt_at`.
   virtual Status MarkFailed(std::int64_t id, std::string_view error, TimePoint next_attempt_at) = 0;
+  // The oldest undelivered message of `sink` that waits out a backoff (next_attempt_at > now).
+  virtual Result<std::optional<OutboxMessage>> OldestWaiting(std::string_view sink,
+                                                             TimePoint now) = 0;
+  // Makes every undelivered message of `sink` due at `now` (its receiver answers again);
+  // returns how many were waiting.
+  virtual Result<std::int64_t> RetryNow(std::string_view sink, TimePoint now) = 0;
 };
 
 }  // namespace arkivvakt::alerts

@@ -38,8 +38,6 @@ using checks::Family;
 constexpr int kExitOk = 0;
 constexpr int kExitError = 2;
 constexpr auto kOutboxPoll = std::chrono::seconds(5);
-constexpr auto kResendRetryFirst = std::chrono::seconds(5);
-constexpr auto kResendRetryMax = std::chrono::seconds(60);
 
 // One line to stderr with a journald priority prefix ("<3>" error ... "<7>" debug).
 void Say(std::string_view priority, std::string_view message) {
@@ -578,6 +576,13 @@ class Daemon {
       counting.push_back(std::make_unique<CountingSender>(*sender, *sink, metrics_));
       senders[name] = counting.back().get();
     }
+    // A receiver that answers again gets what waits for it now, not after its backoff.
+    auto back = sinks::ProbeWaitingSinks(**store, senders, now);
+    if (!back.ok()) {
+      metrics_.StoreError();
+      outbox_store_.Drop();
+      return;
+    }
     if (auto counts = sinks::DeliverDue(**store, senders, now, 200, delivery_); !counts.ok()) {
       metrics_.StoreError();
       outbox_store_.Drop();
@@ -596,7 +601,6 @@ class Daemon {
     if (rt.alertmanager.get() != resend_target_) {  // new, or a new URL: at once
       resend_target_ = rt.alertmanager.get();
       next_resend_ = now;
-      resend_retry_ = kResendRetryFirst;
     }
     if (now < next_resend_) {
       return;
@@ -606,15 +610,15 @@ class Daemon {
     if (!resent.ok()) {
       metrics_.StoreError();
       outbox_store_.Drop();
-      next_resend_ = now + resend_retry_;
+      next_resend_ = now + kOutboxPoll;
       return;
     }
     if (resent->failed > 0) {
-      next_resend_ = now + resend_retry_;
-      resend_retry_ = std::min(resend_retry_ * 2, std::chrono::seconds(kResendRetryMax));
+      // One POST per try (the resend stops at the first failure): try again at the next tick,
+      // so that an Alertmanager that comes back has every open alert within seconds.
+      next_resend_ = now + kOutboxPoll;
       return;
     }
-    resend_retry_ = kResendRetryFirst;
     next_resend_ = now + rt.alertmanager_resend;
   }
 
@@ -653,7 +657,6 @@ class Daemon {
   sinks::DeliveryOptions delivery_;
   const sinks::AlertmanagerSender* resend_target_ = nullptr;
   TimePoint next_resend_{};
-  std::chrono::seconds resend_retry_ = kResendRetryFirst;
 };
 
 }  // namespace

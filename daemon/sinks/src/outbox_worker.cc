@@ -49,6 +49,35 @@ Result<DeliveryCounts> DeliverDue(alerts::OutboxStore& outbox, const SenderMap& 
   return counts;
 }
 
+Result<std::vector<std::string>> ProbeWaitingSinks(alerts::OutboxStore& outbox,
+                                                   const SenderMap& senders, TimePoint now) {
+  std::vector<std::string> back;
+  for (const auto& [sink, sender] : senders) {
+    if (sender == nullptr) {
+      continue;
+    }
+    Result<std::optional<alerts::OutboxMessage>> waiting = outbox.OldestWaiting(sink, now);
+    if (!waiting.ok()) {
+      return waiting.error();
+    }
+    if (!waiting->has_value()) {
+      continue;
+    }
+    if (!sender->Send((*waiting)->payload).delivered) {
+      continue;
+    }
+    ARKIVVAKT_RETURN_IF_ERROR(outbox.MarkDelivered((*waiting)->id, now));
+    Result<std::int64_t> made_due = outbox.RetryNow(sink, now);
+    if (!made_due.ok()) {
+      return made_due.error();
+    }
+    Log(LogLevel::kNotice, "outbox.receiver_back",
+        "sink=" + alerts::OpaqueIdOrEmpty(sink) + " waiting=" + std::to_string(*made_due + 1));
+    back.push_back(sink);
+  }
+  return back;
+}
+
 Result<ResendCounts> ResendOpenToAlertmanager(alerts::AlertStore& alerts, const Sender& sender,
                                               const alerts::SinkSelection& sinks, TimePoint now) {
   Result<std::vector<std::string>> bodies = alerts::AlertmanagerResendBodies(alerts, sinks, now);
@@ -58,13 +87,14 @@ Result<ResendCounts> ResendOpenToAlertmanager(alerts::AlertStore& alerts, const 
   ResendCounts counts;
   for (const std::string& body : *bodies) {
     const SendOutcome outcome = sender.Send(body);
-    if (outcome.delivered) {
-      ++counts.posts;
-    } else {
+    if (!outcome.delivered) {
+      // Down (or refusing): the rest would fail the same way, each after the client's timeout.
       ++counts.failed;
       Log(LogLevel::kNotice, "alertmanager.resend_failed",
           "status=" + std::to_string(outcome.http_status) + " error=\"" + outcome.error + "\"");
+      break;
     }
+    ++counts.posts;
   }
   return counts;
 }

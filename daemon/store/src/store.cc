@@ -889,6 +889,24 @@ Result<std::int64_t> Store::Enqueue(std::string_view sink, std::string_view payl
   });
 }
 
+namespace {
+
+Result<alerts::OutboxMessage> OutboxMessageOf(const SqlRow& r) {
+  alerts::OutboxMessage m;
+  ARKIVVAKT_ASSIGN(m.id, Int(r[0], "outbox.id"));
+  m.sink = r[1].value_or("");
+  m.payload = r[2].value_or("");
+  ARKIVVAKT_ASSIGN(m.created_at, Time(r[3], "outbox.created_at"));
+  ARKIVVAKT_ASSIGN(m.next_attempt_at, Time(r[4], "outbox.next_attempt_at"));
+  std::int64_t attempts = 0;
+  ARKIVVAKT_ASSIGN(attempts, Int(r[5], "outbox.attempts"));
+  m.attempts = static_cast<int>(attempts);
+  m.last_error = r[6].value_or("");
+  return m;
+}
+
+}  // namespace
+
 Result<std::vector<alerts::OutboxMessage>> Store::DueMessages(TimePoint now, int limit) {
   auto rows = Q(*db_,
                 "SELECT id, sink, payload, created_at, next_attempt_at, attempts, last_error FROM "
@@ -900,19 +918,46 @@ Result<std::vector<alerts::OutboxMessage>> Store::DueMessages(TimePoint now, int
   }
   std::vector<alerts::OutboxMessage> out;
   for (const auto& r : *rows) {
-    alerts::OutboxMessage m;
-    ARKIVVAKT_ASSIGN(m.id, Int(r[0], "outbox.id"));
-    m.sink = r[1].value_or("");
-    m.payload = r[2].value_or("");
-    ARKIVVAKT_ASSIGN(m.created_at, Time(r[3], "outbox.created_at"));
-    ARKIVVAKT_ASSIGN(m.next_attempt_at, Time(r[4], "outbox.next_attempt_at"));
-    std::int64_t attempts = 0;
-    ARKIVVAKT_ASSIGN(attempts, Int(r[5], "outbox.attempts"));
-    m.attempts = static_cast<int>(attempts);
-    m.last_error = r[6].value_or("");
-    out.push_back(std::move(m));
+    auto m = OutboxMessageOf(r);
+    if (!m.ok()) {
+      return m.error();
+    }
+    out.push_back(std::move(*m));
   }
   return out;
+}
+
+Result<std::optional<alerts::OutboxMessage>> Store::OldestWaiting(std::string_view sink,
+                                                                  TimePoint now) {
+  auto rows = Q(*db_,
+                "SELECT id, sink, payload, created_at, next_attempt_at, attempts, last_error FROM "
+                "outbox WHERE delivered_at IS NULL AND sink = $1 AND next_attempt_at > $2 "
+                "ORDER BY id LIMIT 1",
+                {std::string(sink), Num(now)});
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  if (rows->empty()) {
+    return std::optional<alerts::OutboxMessage>();
+  }
+  auto m = OutboxMessageOf(rows->front());
+  if (!m.ok()) {
+    return m.error();
+  }
+  return std::optional<alerts::OutboxMessage>(std::move(*m));
+}
+
+Result<std::int64_t> Store::RetryNow(std::string_view sink, TimePoint now) {
+  return InTransaction<std::int64_t>(*db_, transaction_depth_, [&]() -> Result<std::int64_t> {
+    auto updated = Q(*db_,
+                     "UPDATE outbox SET next_attempt_at = $2 WHERE delivered_at IS NULL AND "
+                     "sink = $1 AND next_attempt_at > $2 RETURNING id",
+                     {std::string(sink), Num(now)});
+    if (!updated.ok()) {
+      return updated.error();
+    }
+    return static_cast<std::int64_t>(updated->size());
+  });
 }
 
 Status Store::MarkDelivered(std::int64_t id, TimePoint at) {

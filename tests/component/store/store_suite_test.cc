@@ -438,6 +438,32 @@ TEST_F(StoreTest, RefusesASecondAlertWithTheSameKey) {
   EXPECT_EQ(Count("alerts"), 1);
 }
 
+// The receiver-back probe (sinks::ProbeWaitingSinks): the oldest message a sink has waiting out
+// a backoff, and making all of that sink's waiting messages due at once.
+TEST_F(StoreTest, OutboxFindsASinksOldestWaitingMessageAndRetriesTheSinkNow) {
+  auto a = store_->Enqueue("webhook", "a", T0());
+  auto b = store_->Enqueue("webhook", "b", T0());
+  auto c = store_->Enqueue("journal", "c", T0());
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  ASSERT_TRUE(store_->MarkFailed(*b, "refused", T0() + std::chrono::minutes(5)).ok());
+  ASSERT_TRUE(store_->MarkFailed(*a, "refused", T0() + std::chrono::minutes(10)).ok());
+  const TimePoint now = T0() + std::chrono::minutes(1);
+  auto oldest = store_->OldestWaiting("webhook", now);
+  ASSERT_TRUE(oldest.ok()) << oldest.error().message;
+  ASSERT_TRUE(oldest->has_value());
+  EXPECT_EQ((*oldest)->id, *a);
+  EXPECT_EQ((*oldest)->payload, "a");
+  auto none = store_->OldestWaiting("journal", now);  // due, not waiting
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(store_->DueMessages(now, 10)->size(), 1u);
+  auto made_due = store_->RetryNow("webhook", now);
+  ASSERT_TRUE(made_due.ok()) << made_due.error().message;
+  EXPECT_EQ(*made_due, 2);
+  EXPECT_EQ(store_->DueMessages(now, 10)->size(), 3u);
+  EXPECT_FALSE(store_->OldestWaiting("webhook", now)->has_value());
+}
+
 TEST_F(StoreTest, OutboxDeliversAtLeastOnceWithRetryState) {
   auto id = store_->Enqueue("alertmanager", "{\"alert\":7}", T0());
   ASSERT_TRUE(id.ok());

@@ -208,6 +208,27 @@ class MemoryOutboxStore final : public OutboxStore {
     return m.id;
   }
 
+  Result<std::optional<OutboxMessage>> OldestWaiting(std::string_view sink,
+                                                     TimePoint now) override {
+    for (const OutboxMessage& m : messages_) {
+      if (!m.delivered_at && m.sink == sink && m.next_attempt_at > now) {
+        return std::optional<OutboxMessage>(m);
+      }
+    }
+    return std::optional<OutboxMessage>();
+  }
+
+  Result<std::int64_t> RetryNow(std::string_view sink, TimePoint now) override {
+    std::int64_t n = 0;
+    for (OutboxMessage& m : messages_) {
+      if (!m.delivered_at && m.sink == sink && m.next_attempt_at > now) {
+        m.next_attempt_at = now;
+        ++n;
+      }
+    }
+    return n;
+  }
+
   Result<std::vector<OutboxMessage>> DueMessages(TimePoint now, int limit) override {
     std::vector<OutboxMessage> due;
     for (const OutboxMessage& m : messages_) {

@@ -131,5 +131,47 @@ TEST(DeliverDue, LimitBoundsOneRound) {
   EXPECT_EQ(c->delivered, 2);
 }
 
+// A receiver back after a long outage: its messages wait out backoffs of up to ten minutes; the
+// probe sends the oldest one now and, when it is delivered, makes the rest due at once.
+TEST(ProbeWaitingSinks, AReceiverThatAnswersAgainGetsEverythingWaitingAtOnce) {
+  MemoryOutboxStore outbox;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(outbox.Enqueue("webhook", "ntf-" + std::to_string(i) + "\n{}", T0()).ok());
+  }
+  ASSERT_TRUE(outbox.Enqueue("journal", "MESSAGE=x\n", T0()).ok());
+  ScriptedSender down({SendOutcome{false, 0, false, "connection refused"}});
+  DeliveryOptions options;
+  options.retry.jitter_fraction = 0;
+  // An hour of failures: the waits grow to the ten-minute cap.
+  for (int minute = 0; minute < 60; ++minute) {
+    ASSERT_TRUE(
+        DeliverDue(outbox, {{"webhook", &down}}, T0() + std::chrono::minutes(minute), 10, options)
+            .ok());
+  }
+  const TimePoint now = T0() + std::chrono::minutes(60);
+  ASSERT_TRUE(outbox.messages()[0].next_attempt_at > now);
+  // Still down: the probe changes nothing.
+  auto back = ProbeWaitingSinks(outbox, {{"webhook", &down}}, now);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->empty());
+  EXPECT_TRUE(outbox.messages()[1].next_attempt_at > now);
+  // Back: the oldest goes now, the others are due now; the other sink stays as it was.
+  ScriptedSender up({SendOutcome{true, 200, false, {}}});
+  ScriptedSender journal({SendOutcome{false, 0, false, "journal down"}});
+  back = ProbeWaitingSinks(outbox, {{"webhook", &up}, {"journal", &journal}}, now);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, std::vector<std::string>{"webhook"});
+  EXPECT_TRUE(outbox.messages()[0].delivered_at.has_value());
+  EXPECT_EQ(outbox.messages()[1].next_attempt_at, now);
+  EXPECT_EQ(outbox.messages()[2].next_attempt_at, now);
+  // The journal's message waited too (no sender in the hour); its probe failed: unchanged.
+  EXPECT_EQ(journal.payloads_.size(), 1u);
+  EXPECT_FALSE(outbox.messages()[3].delivered_at.has_value());
+  EXPECT_TRUE(outbox.messages()[3].next_attempt_at > now);
+  auto c = DeliverDue(outbox, {{"webhook", &up}}, now, 10, options);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->delivered, 2);
+}
+
 }  // namespace
 }  // namespace arkivvakt::sinks

@@ -13,10 +13,12 @@
 //     logged;
 //   - the outbox loop on its own thread with its own store connection: due notifications to
 //     Alertmanager, the webhook and the journal every few seconds, whatever sinks the running
-//     runtime has (messages for a sink that is not configured wait for one); every open alert
+//     runtime has (messages for a sink that is not configured wait for one); a sink whose
+//     messages wait out a backoff is probed with its oldest one each time, and when it answers
+//     everything waiting for it is sent at once (sinks::ProbeWaitingSinks); every open alert
 //     re-posted to Alertmanager every [alerts.alertmanager] resend_interval (its endsAt three
-//     intervals ahead), at once when the Alertmanager URL changed, and — after a failed resend —
-//     again with backoff (5 s doubling to at most a minute) until Alertmanager answers;
+//     intervals ahead), at once when the Alertmanager URL changed, and — after a failed resend,
+//     which stops at its first failed POST — again at every tick (5 s) until it answers;
 //   - HTTP: kBlocking API handlers on a pool of their own, with their own store connections, so
 //     a long cycle or a hanging receiver never delays the API;
 //   - systemd: READY=1 once listening, STATUS= after each cycle, WATCHDOG=1 from the event loop,

@@ -50,13 +50,22 @@ struct DeliveryOptions {
 Result<DeliveryCounts> DeliverDue(alerts::OutboxStore& outbox, const SenderMap& senders,
                                   TimePoint now, int limit, const DeliveryOptions& options = {});
 
+// A receiver that comes back should not wait out the backoff of its messages (up to
+// RetryPolicy::max): for each sink in `senders` with messages waiting (OldestWaiting), the
+// oldest one is sent now as a probe. Delivered: it is marked so and every waiting message of
+// that sink is made due at once (RetryNow), for the next DeliverDue. Not delivered: nothing
+// changes (the probe is not counted as an attempt). Returns the sinks that came back.
+Result<std::vector<std::string>> ProbeWaitingSinks(alerts::OutboxStore& outbox,
+                                                   const SenderMap& senders, TimePoint now);
+
 struct ResendCounts {
   std::int64_t posts = 0;
   std::int64_t failed = 0;
 };
 
 // POSTs AlertmanagerResendBodies(...) directly (not through the outbox: the next resend repeats
-// them anyway).
+// them anyway). Stops at the first POST that fails: an Alertmanager that is down would fail
+// the rest the same way, each after the client's timeout.
 Result<ResendCounts> ResendOpenToAlertmanager(alerts::AlertStore& alerts, const Sender& sender,
                                               const alerts::SinkSelection& sinks, TimePoint now);
 

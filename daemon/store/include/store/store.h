@@ -119,6 +119,9 @@ class Store final : public checks::RunStore,
                                TimePoint at) override;
   Result<std::vector<alerts::OutboxMessage>> DueMessages(TimePoint now, int limit) override;
   Status MarkDelivered(std::int64_t id, TimePoint at) override;
+  Result<std::optional<alerts::OutboxMessage>> OldestWaiting(std::string_view sink,
+                                                             TimePoint now) override;
+  Result<std::int64_t> RetryNow(std::string_view sink, TimePoint now) override;
   Status MarkFailed(std::int64_t id, std::string_view error, TimePoint next_attempt_at) override;
 
   // alerts::AuditLog
