@@ -308,9 +308,31 @@ class Daemon {
   }
 
   // Builds a complete new runtime and swaps it in one step, or keeps the running one whole.
+  // Reading the file, loading rule packs and the trust store and creating the senders happen on
+  // the API pool, not on the event loop; the swap then happens on the event loop. A SIGHUP that
+  // arrives meanwhile reloads once more afterwards.
   void Reload() {
+    if (reloading_) {
+      reload_again_ = true;
+      return;
+    }
+    reloading_ = true;
     (void)notifier_.Reloading();
-    auto loaded = LoadRuntime(config_file_);
+    asio::post(api_pool_, [this] {
+      auto loaded = LoadRuntime(config_file_);
+      asio::post(io_, [this, loaded = std::move(loaded)] {
+        ApplyReload(loaded);
+        reloading_ = false;
+        if (reload_again_ && !stopping_) {
+          reload_again_ = false;
+          Reload();
+        }
+      });
+    });
+  }
+
+  // io thread.
+  void ApplyReload(const Result<std::shared_ptr<const Runtime>>& loaded) {
     Status applied = loaded.ok() ? Status{} : Status(loaded.error());
     if (applied.ok()) {
       applied = server_->SetGrants((*loaded)->server.tokens, (*loaded)->server.client_certs);
@@ -641,6 +663,8 @@ class Daemon {
   systemd::Notifier notifier_;
   Scheduler scheduler_;         // io thread only
   bool cycle_running_ = false;  // io thread only
+  bool reloading_ = false;      // io thread only
+  bool reload_again_ = false;   // io thread only
   asio::steady_timer schedule_timer_;
   asio::steady_timer outbox_timer_;
   asio::steady_timer watchdog_timer_;

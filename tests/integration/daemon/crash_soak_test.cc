@@ -67,9 +67,11 @@ class CrashSoak : public ::testing::TestWithParam<std::string> {
       std::string why;
       bool missing = false;
       auto* cluster = testing::PostgresCluster::Shared(&why, &missing);
-      if (cluster == nullptr) {
-        GTEST_SKIP() << "PostgreSQL: " << why;
+      if (cluster == nullptr && missing) {
+        GTEST_SKIP() << "PostgreSQL is not installed (Debian package postgresql): " << why;
       }
+      ASSERT_NE(cluster, nullptr) << "PostgreSQL is installed but its cluster did not start: "
+                                  << why;
       const std::string conninfo = cluster->CreateDatabase("crash_soak", &why);
       ASSERT_FALSE(conninfo.empty()) << why;
       WriteFile(dir_.path() / "store.dsn", conninfo + "\n");

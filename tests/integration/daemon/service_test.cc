@@ -4,7 +4,9 @@
 // do not flap when families share or do not share a cycle, and a cycle whose alerts could not
 // be written counted as failed (a full disk), with the deviation it missed alerted once the disk
 // is freed.
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <set>
@@ -304,7 +306,11 @@ class SmallDisk {
  public:
   explicit SmallDisk(std::filesystem::path dir) : dir_(std::move(dir)) {
     std::filesystem::create_directories(dir_);
-    mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=16m") == 0;
+    if (::mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=16m") == 0) {
+      mounted_ = true;
+    } else {
+      error_ = errno;
+    }
   }
 
   ~SmallDisk() {
@@ -314,6 +320,11 @@ class SmallDisk {
   }
 
   bool mounted() const { return mounted_; }
+
+  // Mounting is not permitted here (no CAP_SYS_ADMIN), as opposed to failing for another reason.
+  bool not_permitted() const { return error_ == EPERM || error_ == EACCES; }
+
+  int error() const { return error_; }
 
   // Writes a file until the disk is full.
   void Fill() {
@@ -328,6 +339,7 @@ class SmallDisk {
  private:
   std::filesystem::path dir_;
   bool mounted_ = false;
+  int error_ = 0;
 };
 
 // With the state directory's disk full the cycle's alerts are not written: that cycle must be
@@ -335,10 +347,11 @@ class SmallDisk {
 // success; once the disk is freed, the deviation that appeared meanwhile gets its alert.
 TEST_F(DaemonService, AFullDiskFailsTheCycleAndTheMissedDeviationIsAlertedAfterwards) {
   SmallDisk disk(dir_.path() / "small");
-  if (!disk.mounted()) {
-    GTEST_SKIP() << "cannot mount a tmpfs here (needs CAP_SYS_ADMIN): the full-disk fault is not "
-                    "tried";
+  if (disk.not_permitted()) {
+    GTEST_SKIP() << "mounting a tmpfs is not permitted here (needs CAP_SYS_ADMIN): the full-disk "
+                    "fault is not tried";
   }
+  ASSERT_TRUE(disk.mounted()) << "mounting a tmpfs failed: " << std::strerror(disk.error());
   // The state directory (the SQLite store) on the small disk.
   std::filesystem::copy(demo_ / "state", dir_.path() / "small" / "state",
                         std::filesystem::copy_options::recursive);

@@ -1,10 +1,11 @@
 // `arkivvakt run`: the daemon as a service (DESIGN.md §8), wired from the parts of this library.
 //
 //   - the Runtime (runtime.h), built from the configuration at start-up and rebuilt whole on
-//     SIGHUP: tokens, client certificates, sinks, rule packs, schedule and check parameters swap
-//     in one step, validated exactly as at start-up (a bad file keeps the running runtime, says
-//     why in the log and sets arkivvakt_config_last_reload_successful 0); the listener, TLS and
-//     the store need a restart, and the log says so when a reload changed them;
+//     SIGHUP (built on the API pool, swapped on the event loop): tokens, client certificates,
+//     sinks, rule packs, schedule and check parameters swap in one step, validated exactly as at
+//     start-up (a bad file keeps the running runtime, says why in the log and sets
+//     arkivvakt_config_last_reload_successful 0); the listener, TLS and the store need a restart,
+//     and the log says so when a reload changed them;
 //   - the Scheduler (scheduler.h): the due families run together in one cycle, never two cycles
 //     at once; POST /api/v1/runs makes every family due;
 //   - cycles (cycle_runner.h) on their own thread with their own store connection; a failed
